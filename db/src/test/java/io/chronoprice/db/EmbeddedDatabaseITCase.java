@@ -1,0 +1,147 @@
+package io.chronoprice.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedDatabaseITCase {
+
+    private static EmbeddedDatabase db;
+
+    @BeforeAll
+    static void start() {
+        db = EmbeddedDatabase.startForTests();
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void clean() throws SQLException {
+        execute(db.writer(), "TRUNCATE candles, predictions, models, candle_gaps");
+    }
+
+    @Test
+    void migrationsCreateEveryTableAndTheOutcomeView() throws SQLException {
+        try (Connection c = connect(db.writer());
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT table_name FROM information_schema.tables"
+                                + " WHERE table_schema = 'public' ORDER BY table_name")) {
+            StringBuilder names = new StringBuilder();
+            while (rs.next()) {
+                names.append(rs.getString(1)).append(' ');
+            }
+            assertThat(names.toString())
+                    .contains("candles", "candle_gaps", "models", "predictions", "prediction_outcomes");
+        }
+    }
+
+    @Test
+    void applyingTheMigrationsAgainChangesNothing() throws SQLException {
+        execute(db.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+
+        assertThat(SchemaMigrations.apply(db.writer())).isZero();
+        assertThat(count(db.writer(), "SELECT count(*) FROM candles")).isEqualTo(1);
+    }
+
+    @Test
+    void readerRoleCanReadButNotWrite() throws SQLException {
+        execute(db.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+
+        assertThat(count(db.reader(), "SELECT count(*) FROM candles")).isEqualTo(1);
+        assertThat(count(db.reader(), "SELECT count(*) FROM prediction_outcomes"))
+                .isZero();
+        assertThatThrownBy(() -> execute(db.reader(), insertCandle("2021-05-14T00:01:00Z", 49001)))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> execute(db.reader(), "DELETE FROM candles")).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> execute(db.reader(), "CREATE TABLE sneaky (id int)"))
+                .hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void replayedPredictionIsAnIdempotentUpsert() throws SQLException {
+        String upsert = "INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version,"
+                + " predicted_close, lower_close, upper_close, naive_close, window_end_open_time)"
+                + " VALUES ('binance', 'BTCUSDT', '1m', '2021-05-14T00:01:00Z', 'v1', %s, 48900, 49100, 49000,"
+                + " '2021-05-14T00:00:00Z') ON CONFLICT (exchange, symbol, interval, target_open_time,"
+                + " model_version) DO UPDATE SET predicted_close = EXCLUDED.predicted_close";
+        execute(db.writer(), upsert.formatted(49010));
+        execute(db.writer(), upsert.formatted(49020));
+
+        assertThat(count(db.writer(), "SELECT count(*) FROM predictions")).isEqualTo(1);
+        assertThat(count(db.writer(), "SELECT predicted_close::bigint FROM predictions"))
+                .isEqualTo(49020);
+    }
+
+    @Test
+    void outcomeViewJudgesThePredictionAgainstTheActualAndTheNaiveForecast() throws SQLException {
+        execute(db.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+        execute(
+                db.writer(),
+                "INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version,"
+                        + " predicted_close, lower_close, upper_close, naive_close, window_end_open_time) VALUES"
+                        + " ('binance', 'BTCUSDT', '1m', '2021-05-14T00:01:00Z', 'v1', 49030, 48950, 49060,"
+                        + " 49000, '2021-05-14T00:00:00Z')");
+
+        String outcome = "SELECT %s FROM prediction_outcomes";
+        assertThat(count(db.writer(), outcome.formatted("count(actual_close)")))
+                .as("no actual yet")
+                .isZero();
+
+        execute(db.writer(), insertCandle("2021-05-14T00:01:00Z", 49050));
+
+        assertThat(count(db.writer(), outcome.formatted("error::bigint"))).isEqualTo(-20);
+        assertThat(count(db.writer(), outcome.formatted("naive_error::bigint"))).isEqualTo(-50);
+        assertThat(count(db.writer(), outcome.formatted("in_interval::int"))).isEqualTo(1);
+        assertThat(count(db.writer(), outcome.formatted("direction_hit::int"))).isEqualTo(1);
+    }
+
+    @Test
+    void keptDataDirectorySurvivesARestart(@TempDir Path dataDir) throws SQLException {
+        try (EmbeddedDatabase first = EmbeddedDatabase.start(0, dataDir, "w", "r")) {
+            execute(first.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+        }
+        try (EmbeddedDatabase second = EmbeddedDatabase.start(0, dataDir, "w", "r")) {
+            assertThat(count(second.reader(), "SELECT count(*) FROM candles")).isEqualTo(1);
+        }
+    }
+
+    private static String insertCandle(String openTime, double close) {
+        return ("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)"
+                        + " VALUES ('binance', 'BTCUSDT', '1m', '%s', %s, %s, %s, %s, 1.5)")
+                .formatted(openTime, close, close + 10, close - 10, close);
+    }
+
+    private static Connection connect(DbSettings s) throws SQLException {
+        return DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+    }
+
+    private static void execute(DbSettings s, String sql) throws SQLException {
+        try (Connection c = connect(s);
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static long count(DbSettings s, String sql) throws SQLException {
+        try (Connection c = connect(s);
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
