@@ -5,10 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d)"
 export CHRONOPRICE_LOCAL_DIR="$WORK"
-export CHRONOPRICE_PG_PORT=55439 CHRONOPRICE_REPLAY_PORT=18090 CHRONOPRICE_REPLAY_SPEED=600
+export CHRONOPRICE_PG_PORT=55439 CHRONOPRICE_REPLAY_PORT=28090 CHRONOPRICE_REPLAY_SPEED=120 \
+  CHRONOPRICE_FLINK_UI_PORT=28081 CHRONOPRICE_API_PORT=28080
 fail() { echo "SMOKE FAIL: $*" >&2; tail -n 40 "$WORK"/logs/*.log >&2 2>/dev/null || true; exit 1; }
 
-command -v psql >/dev/null || apt-get install -y -q postgresql-client >/dev/null
 
 "$ROOT/chronoprice" up >"$WORK/up.out" 2>&1 &
 UP_PID=$!
@@ -21,7 +21,7 @@ until grep -q 'ChronoPrice is running' "$WORK/up.out"; do
   sleep 1
 done
 
-klines=$(curl -sf "http://127.0.0.1:18090/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3") \
+klines=$(curl -sf "http://127.0.0.1:28090/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3") \
   || fail "replay exchange did not answer"
 [[ "$(grep -o '\],\[' <<<"$klines" | wc -l)" -eq 2 ]] || fail "expected 3 klines, got: $klines"
 
@@ -31,6 +31,18 @@ tables=$(psql -h 127.0.0.1 -p 55439 -U chronoprice_reader -d chronoprice -tAc \
   || fail "database did not answer"
 [[ "$tables" == 3 ]] || fail "schema incomplete: $tables of 3 tables"
 
+# The job backfills 70 candles per symbol at start, so predictions follow within seconds of RUNNING.
+deadline=$((SECONDS + 180))
+until [[ "$(psql -h 127.0.0.1 -p 55439 -U chronoprice_reader -d chronoprice -tAc \
+  "SELECT count(DISTINCT symbol) FROM predictions")" == 3 ]]; do
+  ((SECONDS < deadline)) || fail "no predictions for all 3 symbols after 180 s"
+  sleep 2
+done
+
+prediction=$(curl -sfi "http://127.0.0.1:28080/price/prediction?symbol=btcusdt") || fail "API did not answer"
+grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lacks the disclaimer header"
+grep -q '"modelVersion":"lstm-1m-v1"' <<<"$prediction" || fail "unexpected prediction: $prediction"
+
 kill -TERM $UP_PID
 wait $UP_PID 2>/dev/null || true
 for pidfile in "$WORK"/*.pid; do
@@ -38,4 +50,4 @@ for pidfile in "$WORK"/*.pid; do
   for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   ! kill -0 "$pid" 2>/dev/null || fail "process $pid ($pidfile) still running after stop"
 done
-echo "SMOKE OK: replay exchange and database answered; everything stopped"
+echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered; all stopped"

@@ -1,0 +1,88 @@
+package io.chronoprice.job;
+
+import io.chronoprice.job.candle.Candle;
+import io.chronoprice.job.scoring.ModelArtifact;
+import io.chronoprice.job.scoring.PredictFunction;
+import io.chronoprice.job.scoring.Prediction;
+import io.chronoprice.job.window.FullWindowFunction;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring
+ * -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
+ * Operator uids are part of the savepoint contract: renaming one orphans its state.
+ */
+public final class ChronoPriceJob {
+
+    /** Where the job writes: candles, the gaps in front of candles, and predictions. */
+    public record Sinks(Sink<Candle> candles, Sink<Candle> gaps, Sink<Prediction> predictions) {}
+
+    private final Source<Candle, ?, ?> source;
+    private final Sinks sinks;
+    private final ModelArtifact model;
+    private final String interval;
+    private final int windowSize;
+
+    private final String exchangeLabel;
+
+    /**
+     * {@code windowSize} must be the model's, which {@link JobMain} reads and checks from the artifact. A
+     * non-null {@code exchangeLabel} files every row under that exchange name, so a backtest's rows never
+     * mix with live ones.
+     */
+    public ChronoPriceJob(
+            Source<Candle, ?, ?> source,
+            Sinks sinks,
+            ModelArtifact model,
+            String interval,
+            int windowSize,
+            String exchangeLabel) {
+        this.source = source;
+        this.sinks = sinks;
+        this.model = model;
+        this.interval = interval;
+        this.windowSize = windowSize;
+        this.exchangeLabel = exchangeLabel;
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<Candle> candles =
+                env.fromSource(source, watermarks(), "exchange-candles").uid("exchange-candles");
+        if (exchangeLabel != null) {
+            String label = exchangeLabel;
+            candles = candles.map(c -> c.withExchange(label)).name("label-run").uid("label-run");
+        }
+
+        candles.sinkTo(sinks.candles()).name("candles-to-postgres").uid("candles-to-postgres");
+        candles.filter(c -> c.missingBefore() > 0)
+                .name("gaps")
+                .uid("gaps")
+                .sinkTo(sinks.gaps())
+                .name("gaps-to-postgres")
+                .uid("gaps-to-postgres");
+
+        candles.keyBy(Candle::seriesKey)
+                .countWindow(windowSize, 1)
+                .process(new FullWindowFunction(windowSize))
+                .name("full-windows")
+                .uid("full-windows")
+                .map(new PredictFunction(model, interval, windowSize))
+                .name("onnx-predict")
+                .uid("onnx-predict")
+                .sinkTo(sinks.predictions())
+                .name("predictions-to-postgres")
+                .uid("predictions-to-postgres");
+    }
+
+    /** Event time is the candle's open time; a series that stops (a delisted symbol) must not stall the rest. */
+    private static WatermarkStrategy<Candle> watermarks() {
+        return WatermarkStrategy.<Candle>forMonotonousTimestamps()
+                .withTimestampAssigner((candle, previous) -> candle.openTimeMs())
+                .withIdleness(Duration.ofMinutes(2));
+    }
+}

@@ -1,0 +1,143 @@
+package io.chronoprice.job;
+
+import io.chronoprice.db.SchemaMigrations;
+import io.chronoprice.job.backtest.BacktestReport;
+import io.chronoprice.job.scoring.ModelArtifact;
+import io.chronoprice.job.scoring.ModelMetadata;
+import io.chronoprice.job.scoring.ModelRegistry;
+import io.chronoprice.job.scoring.OnnxModel;
+import io.chronoprice.job.sink.PostgresSinks;
+import io.chronoprice.job.source.CandleSource;
+import io.chronoprice.job.source.CandleSourceBuilder;
+import io.chronoprice.replay.CandleSeries;
+import io.chronoprice.replay.ReplayExchange;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts ChronoPrice: checks the model, migrates the schema, registers the model, and runs the job live
+ * (on a cluster, or in-process with the Flink web UI) or as a bounded backtest over a directory of candles.
+ */
+public final class JobMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobMain.class);
+
+    private JobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.isBacktest()) {
+            backtest(options);
+        } else {
+            run(options, options.exchange(), options.baseUrl(), options.symbols(), null);
+        }
+    }
+
+    private static void backtest(JobOptions options) throws Exception {
+        try (ReplayExchange replay = ReplayExchange.builder()
+                .dataDir(options.backtestDataDir())
+                .port(0)
+                .speed(0)
+                .start()) {
+            List<CandleSeries> series = replay.store().all().stream()
+                    .filter(s -> s.key().interval().equals(options.interval()))
+                    .toList();
+            List<String> symbols = series.stream().map(s -> s.key().symbol()).toList();
+            long firstOpenTime = series.stream()
+                    .mapToLong(CandleSeries::firstOpenTime)
+                    .min()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "No " + options.interval() + " candles in " + options.backtestDataDir()));
+            String label = "binance@" + options.runLabel();
+            LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
+            ModelMetadata model = run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
+            System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
+                    + options.backtestDataDir() + "; educational use only)\n");
+            System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
+        }
+    }
+
+    /**
+     * Builds and executes the job; {@code backtestStart} (the first open time to read) makes it a bounded
+     * run that ends once every candle the exchange has is processed.
+     */
+    private static ModelMetadata run(
+            JobOptions options, String exchangeLabel, String baseUrl, List<String> symbols, Long backtestStart)
+            throws Exception {
+        ModelArtifact artifact =
+                options.model() == null ? ModelArtifact.bundled() : ModelArtifact.fromFile(options.model());
+        ModelMetadata model;
+        try (OnnxModel loaded = OnnxModel.load(artifact, options.interval(), 0)) {
+            model = loaded.metadata();
+        }
+        SchemaMigrations.apply(options.db());
+        ModelRegistry.register(options.db(), artifact, model);
+        LOG.info(
+                "Model {} ({} candles x {} features) from {}",
+                model.version(),
+                model.windowSize(),
+                model.featureNames().size(),
+                artifact.source());
+
+        CandleSourceBuilder source = CandleSource.builder()
+                .exchange(options.exchange())
+                .baseUri(URI.create(baseUrl))
+                .symbols(symbols)
+                .interval(options.interval())
+                .backfillCandles(model.windowSize() + 10);
+        if (backtestStart != null) {
+            source.startAt(Instant.ofEpochMilli(backtestStart)).boundedAtServerTime();
+        }
+        ChronoPriceJob job = new ChronoPriceJob(
+                source.build(),
+                new ChronoPriceJob.Sinks(
+                        PostgresSinks.candles(options.db()),
+                        PostgresSinks.gaps(options.db()),
+                        PostgresSinks.predictions(options.db())),
+                artifact,
+                options.interval(),
+                model.windowSize(),
+                exchangeLabel.equals(options.exchange()) ? null : exchangeLabel);
+
+        StreamExecutionEnvironment env = environment(options);
+        job.build(env);
+        env.execute("ChronoPrice " + exchangeLabel + " " + String.join(",", symbols) + " " + options.interval());
+        return model;
+    }
+
+    private static StreamExecutionEnvironment environment(JobOptions options) {
+        Configuration conf = Configuration.fromMap(Map.of(
+                "execution.checkpointing.interval",
+                options.checkpointInterval().toMillis() + " ms",
+                "execution.checkpointing.dir",
+                options.checkpointDir(),
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION",
+                "restart-strategy.type",
+                "exponential-delay"));
+        StreamExecutionEnvironment env;
+        if (options.localWebUi()) {
+            conf.set(RestOptions.PORT, options.webUiPort());
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        env.setParallelism(options.parallelism());
+        return env;
+    }
+}

@@ -1,0 +1,155 @@
+package io.chronoprice.job;
+
+import io.chronoprice.db.DbSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job's settings: command-line flags ({@code --name value}), each falling back to an environment
+ * variable, then to a default for the local run. The database password is read from the environment only,
+ * so it never shows up in a process list or the Flink UI's job parameters.
+ */
+public record JobOptions(
+        String exchange,
+        String baseUrl,
+        List<String> symbols,
+        String interval,
+        Path model,
+        DbSettings db,
+        String checkpointDir,
+        Duration checkpointInterval,
+        int parallelism,
+        boolean localWebUi,
+        int webUiPort,
+        Path backtestDataDir,
+        String runLabel) {
+
+    static final String USAGE = String.join(
+            "\n",
+            "Usage: JobMain [--flag value ...]   (each flag falls back to the env variable in brackets)",
+            "  --exchange binance|coinbase        [CHRONOPRICE_EXCHANGE]        default binance",
+            "  --base-url URL                     [CHRONOPRICE_EXCHANGE_URL]    default the exchange's public API",
+            "  --symbols BTCUSDT,ETHUSDT          [CHRONOPRICE_SYMBOLS]         default BTCUSDT,ETHUSDT,SOLUSDT",
+            "  --interval 1m                      [CHRONOPRICE_INTERVAL]        default 1m",
+            "  --model PATH                       [CHRONOPRICE_MODEL]           default the model in the jar",
+            "  --jdbc-url URL                     [CHRONOPRICE_DB_URL]          default the local embedded DB",
+            "  --jdbc-user USER                   [CHRONOPRICE_DB_USER]         default chronoprice",
+            "  (password: env CHRONOPRICE_DB_PASSWORD only)",
+            "  --checkpoint-dir URI               [CHRONOPRICE_CHECKPOINT_DIR]  default file:///tmp/chronoprice-checkpoints",
+            "  --checkpoint-interval SECONDS      [CHRONOPRICE_CHECKPOINT_INTERVAL] default 10",
+            "  --parallelism N                    [CHRONOPRICE_PARALLELISM]     default 2",
+            "  --local-web-ui                     run in-process with the Flink web UI",
+            "  --web-ui-port PORT                 [CHRONOPRICE_FLINK_UI_PORT]   default 8081",
+            "  --backtest DIR                     bounded replay of a directory of candle CSVs at full speed",
+            "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')");
+
+    public static JobOptions parse(String[] args, Map<String, String> env) {
+        Map<String, String> flags = flags(args);
+        String exchange = value(flags, env, "exchange", "CHRONOPRICE_EXCHANGE", "binance");
+        String defaultUrl =
+                switch (exchange) {
+                    case "binance" -> "https://api.binance.com";
+                    case "coinbase" -> "https://api.exchange.coinbase.com";
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--exchange must be binance or coinbase, not '" + exchange + "'\n" + USAGE);
+                };
+        DbSettings envDb = DbSettings.writerFromEnv(env);
+        String backtest = flags.get("backtest");
+        return new JobOptions(
+                exchange,
+                value(flags, env, "base-url", "CHRONOPRICE_EXCHANGE_URL", defaultUrl),
+                Arrays.stream(value(flags, env, "symbols", "CHRONOPRICE_SYMBOLS", "BTCUSDT,ETHUSDT,SOLUSDT")
+                                .split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList(),
+                value(flags, env, "interval", "CHRONOPRICE_INTERVAL", "1m"),
+                pathOrNull(value(flags, env, "model", "CHRONOPRICE_MODEL", "")),
+                new DbSettings(
+                        value(flags, env, "jdbc-url", "CHRONOPRICE_DB_URL", envDb.jdbcUrl()),
+                        value(flags, env, "jdbc-user", "CHRONOPRICE_DB_USER", envDb.user()),
+                        envDb.password()),
+                value(
+                        flags,
+                        env,
+                        "checkpoint-dir",
+                        "CHRONOPRICE_CHECKPOINT_DIR",
+                        "file:///tmp/chronoprice-checkpoints"),
+                Duration.ofSeconds(positive(
+                        value(flags, env, "checkpoint-interval", "CHRONOPRICE_CHECKPOINT_INTERVAL", "10"),
+                        "checkpoint-interval")),
+                positive(value(flags, env, "parallelism", "CHRONOPRICE_PARALLELISM", "2"), "parallelism"),
+                flags.containsKey("local-web-ui"),
+                positive(value(flags, env, "web-ui-port", "CHRONOPRICE_FLINK_UI_PORT", "8081"), "web-ui-port"),
+                pathOrNull(backtest == null ? "" : backtest),
+                flags.getOrDefault("run-label", "backtest"));
+    }
+
+    public boolean isBacktest() {
+        return backtestDataDir != null;
+    }
+
+    private static final List<String> SWITCHES = List.of("local-web-ui");
+    private static final List<String> WITH_VALUE = List.of(
+            "exchange",
+            "base-url",
+            "symbols",
+            "interval",
+            "model",
+            "jdbc-url",
+            "jdbc-user",
+            "checkpoint-dir",
+            "checkpoint-interval",
+            "parallelism",
+            "web-ui-port",
+            "backtest",
+            "run-label");
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || !arg.startsWith("--")) {
+                throw new IllegalArgumentException(
+                        (arg.equals("--help") ? "" : "Unexpected argument '" + arg + "'\n") + USAGE);
+            }
+            String name = arg.substring(2);
+            if (SWITCHES.contains(name)) {
+                flags.put(name, "true");
+            } else if (!WITH_VALUE.contains(name)) {
+                throw new IllegalArgumentException("Unknown flag --" + name + "\n" + USAGE);
+            } else if (i + 1 < args.length) {
+                flags.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value\n" + USAGE);
+            }
+        }
+        return flags;
+    }
+
+    private static String value(
+            Map<String, String> flags, Map<String, String> env, String flag, String envName, String fallback) {
+        return flags.getOrDefault(flag, env.getOrDefault(envName, fallback));
+    }
+
+    private static Path pathOrNull(String value) {
+        return value.isBlank() ? null : Path.of(value);
+    }
+
+    private static int positive(String value, String flag) {
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the flag's name
+        }
+        throw new IllegalArgumentException("--" + flag + " must be a positive integer, not '" + value + "'");
+    }
+}

@@ -1,0 +1,84 @@
+package io.chronoprice.job.scoring;
+
+import io.chronoprice.job.features.WindowFeatures;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model artifact says about itself in its ONNX custom metadata (written by {@code models/export.py}),
+ * checked before the model scores anything: a model built for other features, another feature spec or
+ * other quantiles would produce numbers that look plausible and mean nothing.
+ */
+public record ModelMetadata(
+        String version,
+        int windowSize,
+        List<String> featureNames,
+        double[] quantiles,
+        String featureSpecVersion,
+        String interval,
+        String trainingDataRange,
+        String createdAt,
+        String inputName,
+        String outputName,
+        String evalMetricsJson)
+        implements Serializable {
+
+    /** The quantiles the pipeline turns into a lower bound, a median and an upper bound, in this order. */
+    static final double[] EXPECTED_QUANTILES = {0.1, 0.5, 0.9};
+
+    /** Reads the metadata; {@code source} names the artifact in error messages. */
+    public static ModelMetadata parse(Map<String, String> custom, String source) {
+        try {
+            return new ModelMetadata(
+                    required(custom, "model_version", source),
+                    Integer.parseInt(required(custom, "window_size", source)),
+                    List.of(required(custom, "feature_names", source).split(",")),
+                    Arrays.stream(required(custom, "quantiles", source).split(","))
+                            .mapToDouble(Double::parseDouble)
+                            .toArray(),
+                    required(custom, "feature_spec_version", source),
+                    required(custom, "interval", source),
+                    custom.getOrDefault("training_data_range", ""),
+                    custom.getOrDefault("created_at", ""),
+                    required(custom, "input_name", source),
+                    required(custom, "output_name", source),
+                    custom.getOrDefault("eval_metrics", "{}"));
+        } catch (NumberFormatException e) {
+            throw new ModelException(source + ": malformed metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails, naming the artifact and the mismatch, unless this model fits the job's features and settings. */
+    public void checkCompatible(String interval, int expectedWindowSize, String source) {
+        if (!featureNames.equals(WindowFeatures.NAMES)) {
+            throw new ModelException(
+                    source + ": model features " + featureNames + " but the job computes " + WindowFeatures.NAMES);
+        }
+        if (!featureSpecVersion.equals(WindowFeatures.SPEC_VERSION)) {
+            throw new ModelException(source + ": feature spec version " + featureSpecVersion
+                    + " but the job implements " + WindowFeatures.SPEC_VERSION);
+        }
+        if (!Arrays.equals(quantiles, EXPECTED_QUANTILES)) {
+            throw new ModelException(source + ": quantiles " + Arrays.toString(quantiles) + " but the job needs "
+                    + Arrays.toString(EXPECTED_QUANTILES));
+        }
+        if (!this.interval.equals(interval)) {
+            throw new ModelException(
+                    source + ": model trained on " + this.interval + " candles but the job reads " + interval);
+        }
+        if (expectedWindowSize > 0 && windowSize != expectedWindowSize) {
+            throw new ModelException(
+                    source + ": window size " + windowSize + " but the job is configured for " + expectedWindowSize);
+        }
+    }
+
+    private static String required(Map<String, String> custom, String key, String source) {
+        String value = custom.get(key);
+        if (value == null || value.isBlank()) {
+            throw new ModelException(source + ": ONNX metadata lacks '" + key + "'; not a ChronoPrice model export?");
+        }
+        return value;
+    }
+}

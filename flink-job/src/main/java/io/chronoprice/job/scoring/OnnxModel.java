@@ -1,0 +1,92 @@
+package io.chronoprice.job.scoring;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.chronoprice.job.features.WindowFeatures;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * An ONNX Runtime session over a ChronoPrice model: checks the model's metadata at load and scores batches
+ * of feature windows into log-return quantiles. Not thread-safe by design: one per operator instance, with
+ * one intra-op thread, because a TaskManager runs several of them side by side.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelMetadata metadata;
+    private final long[] singleShape;
+
+    private OnnxModel(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
+        this.env = env;
+        this.session = session;
+        this.metadata = metadata;
+        this.singleShape = new long[] {1, metadata.windowSize(), WindowFeatures.COUNT};
+    }
+
+    /**
+     * Loads and checks the artifact against the job's interval and window size (0 accepts the model's).
+     * Throws {@link ModelException} naming the artifact when it is corrupt, incomplete or does not fit.
+     */
+    public static OnnxModel load(ModelArtifact artifact, String interval, int windowSize) {
+        // One environment per JVM; ONNX Runtime owns it, so it is never closed here.
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            session = env.createSession(artifact.bytes(), options);
+        } catch (OrtException e) {
+            throw new ModelException(artifact.source() + ": not a loadable ONNX model: " + e.getMessage(), e);
+        }
+        try {
+            ModelMetadata metadata = ModelMetadata.parse(session.getMetadata().getCustomMetadata(), artifact.source());
+            metadata.checkCompatible(interval, windowSize, artifact.source());
+            if (!session.getInputNames().contains(metadata.inputName())
+                    || !session.getOutputNames().contains(metadata.outputName())) {
+                throw new ModelException(artifact.source() + ": graph inputs " + session.getInputNames() + " / outputs "
+                        + session.getOutputNames() + " do not match the metadata");
+            }
+            OnnxModel model = new OnnxModel(env, session, metadata);
+            model.score(new float[metadata.windowSize() * WindowFeatures.COUNT], 1); // warm-up
+            return model;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw e instanceof ModelException me
+                    ? me
+                    : new ModelException(artifact.source() + ": model failed its check: " + e.getMessage(), e);
+        }
+    }
+
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * Scores {@code batch} windows laid out row-major in {@code features} ([batch, N, COUNT]) and returns
+     * [batch][3] log-return quantiles (0.1, 0.5, 0.9) relative to each window's last close.
+     */
+    public float[][] score(float[] features, int batch) throws OrtException {
+        long[] shape = batch == 1 ? singleShape : new long[] {batch, metadata.windowSize(), WindowFeatures.COUNT};
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(features), shape);
+                OrtSession.Result result = session.run(Map.of(metadata.inputName(), input))) {
+            return (float[][]) result.get(metadata.outputName()).orElseThrow().getValue();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // Closing releases native memory only; nothing a caller could do about a failure here.
+        }
+    }
+}

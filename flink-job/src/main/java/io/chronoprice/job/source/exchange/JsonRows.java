@@ -1,0 +1,88 @@
+package io.chronoprice.job.source.exchange;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Reading the exchanges' array-of-arrays candle bodies, field by field, without throwing on a bad row. */
+final class JsonRows {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonRows() {}
+
+    /** The body as a JSON array, or a {@link MalformedResponseException} naming what was wrong. */
+    static JsonNode readArray(String body, String what) throws MalformedResponseException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new MalformedResponseException(
+                    what + ": body is not valid JSON: " + ExchangeHttp.abbreviate(body), e);
+        }
+        if (root == null || !root.isArray()) {
+            throw new MalformedResponseException(
+                    what + ": expected a JSON array but got " + ExchangeHttp.abbreviate(body), null);
+        }
+        return root;
+    }
+
+    /** The body as a JSON object, or a {@link MalformedResponseException}. */
+    static JsonNode readObject(String body, String what) throws MalformedResponseException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new MalformedResponseException(
+                    what + ": body is not valid JSON: " + ExchangeHttp.abbreviate(body), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedResponseException(
+                    what + ": expected a JSON object but got " + ExchangeHttp.abbreviate(body), null);
+        }
+        return root;
+    }
+
+    /** Signals a row field that is absent or cannot be read as a number. */
+    static final class BadField extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        final RejectReason reason;
+
+        BadField(RejectReason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /** An integral field (a time), as Binance and Coinbase send it: a JSON number. */
+    static long longField(JsonNode row, int index, String name) throws BadField {
+        JsonNode node = row.get(index);
+        if (node == null || node.isNull()) {
+            throw new BadField(RejectReason.MISSING_FIELD, name + " is missing");
+        }
+        if (!node.isIntegralNumber()) {
+            throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is not an integer: " + node);
+        }
+        return node.asLong();
+    }
+
+    /** A decimal field, sent as a JSON string by Binance and as a JSON number by Coinbase. */
+    static double doubleField(JsonNode row, int index, String name) throws BadField {
+        JsonNode node = row.get(index);
+        if (node == null || node.isNull()) {
+            throw new BadField(RejectReason.MISSING_FIELD, name + " is missing");
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        if (node.isTextual()) {
+            try {
+                // Double.parseDouble also accepts "NaN" and "Infinity": the validator rejects those by name.
+                return Double.parseDouble(node.asText().trim());
+            } catch (NumberFormatException e) {
+                throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is not a number: " + node);
+            }
+        }
+        throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is not a number: " + node);
+    }
+}

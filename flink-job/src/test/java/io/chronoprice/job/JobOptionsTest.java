@@ -1,0 +1,54 @@
+package io.chronoprice.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+
+    @Test
+    void flagsWinOverEnvironmentWhichWinsOverDefaults() {
+        JobOptions options = JobOptions.parse(
+                new String[] {"--symbols", "BTCUSDT, XRPUSDT", "--parallelism", "4"},
+                Map.of(
+                        "CHRONOPRICE_SYMBOLS",
+                        "ETHUSDT",
+                        "CHRONOPRICE_INTERVAL",
+                        "5m",
+                        "CHRONOPRICE_DB_PASSWORD",
+                        "s3cret"));
+
+        assertThat(options.symbols()).containsExactly("BTCUSDT", "XRPUSDT");
+        assertThat(options.parallelism()).isEqualTo(4);
+        assertThat(options.interval()).isEqualTo("5m");
+        assertThat(options.exchange()).isEqualTo("binance");
+        assertThat(options.baseUrl()).isEqualTo("https://api.binance.com");
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.db().password()).isEqualTo("s3cret");
+        assertThat(options.db().toString()).doesNotContain("s3cret");
+        assertThat(options.isBacktest()).isFalse();
+    }
+
+    @Test
+    void coinbaseDefaultsToItsPublicApi() {
+        JobOptions options = JobOptions.parse(new String[] {"--exchange", "coinbase"}, Map.of());
+
+        assertThat(options.baseUrl()).isEqualTo("https://api.exchange.coinbase.com");
+    }
+
+    @Test
+    void badFlagsAreRejectedWithUsage() {
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--symbol", "BTCUSDT"}, Map.of()))
+                .hasMessageContaining("Unknown flag --symbol")
+                .hasMessageContaining("Usage");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--parallelism", "zero"}, Map.of()))
+                .hasMessageContaining("--parallelism must be a positive integer");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--exchange", "kraken"}, Map.of()))
+                .hasMessageContaining("binance or coinbase");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--model"}, Map.of()))
+                .hasMessageContaining("--model needs a value");
+    }
+}

@@ -1,0 +1,86 @@
+package io.chronoprice.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chronoprice.job.candle.Candle;
+import io.chronoprice.job.scoring.ModelArtifact;
+import io.chronoprice.job.window.CandleWindow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The train/serve parity fixture written by {@code models/make_fixtures.py}: real candle windows with the
+ * features and model outputs that training computed for them.
+ */
+public record ParityFixture(String modelVersion, int windowSize, List<String> featureNames, List<Case> cases) {
+
+    /** The models folder; tests run in the module folder, the benchmarks from the repository root. */
+    public static final Path MODELS_DIR = Path.of(System.getProperty("chronoprice.models", "../models"));
+
+    public static final Path MODEL = MODELS_DIR.resolve("lstm-1m-v1.onnx");
+
+    /** One window: its candles, training's features [N][5] and the model's outputs (q0.1, q0.5, q0.9). */
+    public record Case(String symbol, CandleWindow window, double[][] features, double[] outputs) {}
+
+    public static ParityFixture load() {
+        try {
+            JsonNode root = new ObjectMapper()
+                    .readTree(MODELS_DIR
+                            .resolve("fixtures/parity-lstm-1m-v1.json")
+                            .toFile());
+            List<Case> cases = new ArrayList<>();
+            for (JsonNode c : root.get("windows")) {
+                String symbol = c.get("symbol").asText();
+                String interval = c.get("interval").asText();
+                List<Candle> candles = new ArrayList<>();
+                for (JsonNode row : c.get("candles")) {
+                    candles.add(new Candle(
+                            "binance",
+                            symbol,
+                            interval,
+                            row.get(0).asLong(),
+                            row.get(1).asDouble(),
+                            row.get(2).asDouble(),
+                            row.get(3).asDouble(),
+                            row.get(4).asDouble(),
+                            row.get(5).asDouble(),
+                            0));
+                }
+                cases.add(new Case(
+                        symbol,
+                        new CandleWindow(candles.toArray(new Candle[0])),
+                        matrix(c.get("features")),
+                        vector(c.get("outputs"))));
+            }
+            List<String> featureNames = new ArrayList<>();
+            root.get("feature_names").forEach(n -> featureNames.add(n.asText()));
+            return new ParityFixture(
+                    root.get("model_version").asText(), root.get("window_size").asInt(), featureNames, cases);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ModelArtifact model() {
+        return ModelArtifact.fromFile(MODEL);
+    }
+
+    private static double[][] matrix(JsonNode node) {
+        double[][] m = new double[node.size()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = vector(node.get(i));
+        }
+        return m;
+    }
+
+    private static double[] vector(JsonNode node) {
+        double[] v = new double[node.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = node.get(i).asDouble();
+        }
+        return v;
+    }
+}

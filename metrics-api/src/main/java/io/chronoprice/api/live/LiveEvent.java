@@ -1,0 +1,29 @@
+package io.chronoprice.api.live;
+
+import io.chronoprice.api.price.PredictionView;
+import io.chronoprice.api.symbols.SeriesKey;
+
+/**
+ * One pushed change: a new prediction ({@code prediction}) or a prediction whose actual candle just arrived
+ * ({@code outcome}); both carry the full {@link PredictionView}.
+ */
+record LiveEvent(String kind, PredictionView row) {
+
+    static final String PREDICTION = "prediction";
+    static final String OUTCOME = "outcome";
+
+    /** Stable per row and kind: clients and the feed's de-duplication use it. */
+    String id() {
+        return kind + ":" + row.targetOpenTime() + ":" + row.modelVersion();
+    }
+
+    String dedupKey() {
+        return row.exchange() + "|" + row.symbol() + "|" + row.interval() + "|" + id();
+    }
+
+    boolean belongsTo(SeriesKey key) {
+        return row.exchange().equals(key.exchange())
+                && row.symbol().equals(key.symbol())
+                && row.interval().equals(key.interval());
+    }
+}

@@ -1,0 +1,16 @@
+package io.chronoprice.api.live;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * Tuning of the live feed ({@code chronoprice.live.*}). The poll interval itself is read by the scheduler from
+ * {@code chronoprice.live.poll-interval} (default 250ms).
+ *
+ * @param lookback how far each poll looks back past the previous one: rows stamped before a writer's
+ *     transaction committed (created_at is the transaction start) become visible late, and are still caught
+ *     if they commit within this time
+ */
+@ConfigurationProperties("chronoprice.live")
+public record LiveProperties(@Bindable(defaultValue = "2s") Duration lookback) {}

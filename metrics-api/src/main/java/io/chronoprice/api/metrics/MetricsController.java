@@ -1,0 +1,54 @@
+package io.chronoprice.api.metrics;
+
+import io.chronoprice.api.problem.Params;
+import io.chronoprice.api.symbols.SeriesKey;
+import io.chronoprice.api.symbols.SymbolRepository;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+
+/**
+ * {@code GET /metrics/model}: live accuracy per model version. The window ends at the series' newest prediction
+ * target time (not the wall clock), so a replay of historical candles is evaluated the same way as live data.
+ */
+@Controller("/metrics")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class MetricsController {
+
+    /** The predictions' interval is the 10 %-90 % quantile band. */
+    private static final double NOMINAL_COVERAGE = 0.8;
+
+    private final MetricsRepository metrics;
+    private final SymbolRepository symbols;
+
+    public MetricsController(MetricsRepository metrics, SymbolRepository symbols) {
+        this.metrics = metrics;
+        this.symbols = symbols;
+    }
+
+    @Operation(summary = "MAE, RMSE, MAPE, MASE, directional accuracy (95 % Wilson CI) and 80 % interval coverage")
+    @Get("/model")
+    public MetricsReport model(
+            @Nullable @QueryValue String symbol,
+            @Nullable @QueryValue String exchange,
+            @Nullable @QueryValue String interval,
+            @Nullable @QueryValue("model_version") String modelVersion,
+            @Nullable @QueryValue String window) {
+        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+        String model = Params.modelVersion(modelVersion);
+        Window span = Window.parse(window);
+        symbols.requireKnown(key.symbol());
+        return new MetricsReport(
+                key.exchange(),
+                key.symbol(),
+                key.interval(),
+                span.label(),
+                model,
+                NOMINAL_COVERAGE,
+                metrics.metrics(key, span, model));
+    }
+}

@@ -1,0 +1,46 @@
+package io.chronoprice.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.chronoprice.api.support.ApiITCaseSupport;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/** The API's own data source is the read-only role: it reads, and PostgreSQL refuses its writes. */
+@MicronautTest(transactional = false)
+class ReadOnlyRoleITCase extends ApiITCaseSupport {
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void connectsAsTheReaderRole() throws Exception {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_user, count(*) FROM candles")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("chronoprice_reader");
+            assertThat(rs.getLong(2)).isPositive();
+        }
+    }
+
+    @Test
+    void cannotWriteMarketData() throws Exception {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
+            SQLException refused = catchThrowableOfType(
+                    SQLException.class,
+                    () -> st.executeUpdate("INSERT INTO candles (exchange, symbol, interval, open_time, open, high,"
+                            + " low, close, volume) VALUES ('binance', 'BTCUSDT', '1m', now(), 1, 1, 1, 1, 0)"));
+            // 42501 insufficient_privilege: refused by the role's grants, not by some client-side setting.
+            assertThat(refused.getSQLState()).isEqualTo("42501");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.chronoprice.api.page;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.chronoprice.api.disclaimer.DisclaimerFilter;
+import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.HeadlessChromium;
+import io.chronoprice.api.support.SeedData;
+import io.chronoprice.api.support.TestDatabase;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live page at {@code /} in real headless Chromium (Debian's, over the DevTools protocol): it loads without
+ * console errors, charts the stored predictions, shows the tiles with the API's numbers and the disclaimer, and a
+ * candle plus a prediction written during the test appear without a reload. Writes target/live-page.png.
+ *
+ * <p>The page's series is its own exchange ('pagetest', real ETHUSDT candles) so the seeded series that other
+ * tests recompute (and BadInputITCase's BTCUSDT row count) stay untouched.
+ */
+@MicronautTest(transactional = false)
+class LivePageITCase extends ApiITCaseSupport {
+
+    private static final String EXCHANGE = "pagetest";
+    private static final String SYMBOL = "ETHUSDT";
+    /** Candles 0..N-1 and predictions for targets 1..N are stored before the page loads. */
+    private static final int N = 120;
+
+    private static final Duration LOAD_BOUND = Duration.ofSeconds(40);
+    /** Push is one poll (250 ms) plus queries; the rest is room for a loaded CI machine and the browser. */
+    private static final Duration LIVE_BOUND = Duration.ofSeconds(15);
+
+    private static final Path TARGET = Path.of("target");
+    static final Path SCREENSHOT = TARGET.resolve("live-page.png");
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    JsonMapper json;
+
+    private HeadlessChromium chromium;
+    private List<SeedData.Candle> candles;
+    private List<SeedData.Prediction> predictions;
+
+    @BeforeAll
+    void seedPageSeriesAndStartChromium() throws Exception {
+        candles = TestDatabase.seed().candles(SYMBOL);
+        predictions = TestDatabase.seed().predictions(SYMBOL).stream()
+                .filter(p -> p.modelVersion().equals(SeedData.MODEL_1))
+                .toList();
+        try (Connection writer = TestDatabase.writer()) {
+            writer.setAutoCommit(false);
+            for (int i = 0; i < N; i++) {
+                TestDatabase.insertCandle(writer, EXCHANGE, candles.get(i));
+                TestDatabase.insertPrediction(writer, EXCHANGE, predictions.get(i)); // target: candle i + 1
+            }
+            writer.commit();
+        }
+        chromium = HeadlessChromium.start(json, TARGET.resolve("chromium.log"), 1280, 900);
+    }
+
+    @AfterAll
+    void stopChromium() throws Exception {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @Test
+    void showsStoredAndLivePredictionsWithoutConsoleErrors() throws Exception {
+        HttpResponse<String> index = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.getURL() + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(index.body()).contains("Educational demo, not trading advice");
+        assertThat(index.headers().firstValue(DisclaimerFilter.HEADER)).contains(DisclaimerFilter.TEXT);
+        // The static mapping (/**) does not answer for paths that have no file.
+        HttpResponse<String> missing = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.getURL() + "/no-such-page.html"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+
+        // The default page: the first tracked series, with its stored points.
+        chromium.navigate(server.getURL() + "/");
+        awaitState("s.ready");
+        assertThat(state().get("points").getIntValue()).isPositive();
+        assertThat(chromium.errors()).isEmpty();
+
+        // The test's own series, chosen through the URL as a user's link would.
+        chromium.navigate(server.getURL() + "/?exchange=" + EXCHANGE + "&symbol=ethusdt");
+        awaitState("s.ready && s.metricsUpdates > 0");
+        JsonNode loaded = state();
+        assertThat(loaded.get("series").get("exchange").getStringValue()).isEqualTo(EXCHANGE);
+        assertThat(loaded.get("model").getStringValue()).isEqualTo(SeedData.MODEL_1);
+        assertThat(loaded.get("points").getIntValue()).isEqualTo(N);
+        assertThat(loaded.get("actualPoints").getIntValue()).isEqualTo(N - 1);
+        assertThat(Instant.parse(loaded.get("lastTarget").getStringValue()))
+                .isEqualTo(candles.get(N).openTime());
+
+        // Tiles: the page shows the API's numbers, checked against an independent computation.
+        assertThat(dataset("tile-mae", "resolved")).isEqualTo(String.valueOf(N - 1));
+        assertThat(Double.parseDouble(dataset("tile-mae", "value"))).isCloseTo(expectedMae(N - 1), within(1e-6));
+        assertThat(text("#tile-mase .value")).matches("\\d+\\.\\d{3}");
+        assertThat(text("#tile-direction .detail")).contains("95 % CI");
+        assertThat(text("#tile-coverage .detail")).contains("nominal 80.0 %");
+        assertThat(chromium.evaluate("(() => { const r = document.getElementById('disclaimer').getBoundingClientRect();"
+                                + " return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })()")
+                        .getBooleanValue())
+                .as("disclaimer visible without scrolling")
+                .isTrue();
+        assertThat(text("#disclaimer")).contains("Educational demo, not trading advice");
+        assertThat(chromium.evaluate("document.querySelectorAll('#chart canvas').length")
+                        .getIntValue())
+                .isPositive();
+
+        // Live: the target candle of the newest prediction arrives, then the next prediction. No reload.
+        chromium.evaluate("window.__sameDocument = true");
+        Thread.sleep(1000); // the stream is subscribed (the feed also looks back 2 s past its first poll)
+        try (Connection writer = TestDatabase.writer()) {
+            TestDatabase.insertCandle(writer, EXCHANGE, candles.get(N));
+            TestDatabase.insertPrediction(writer, EXCHANGE, predictions.get(N));
+        }
+        awaitState("s.points === " + (N + 1) + " && s.actualPoints === " + N, LIVE_BOUND);
+        assertThat(Instant.parse(state().get("lastTarget").getStringValue()))
+                .isEqualTo(candles.get(N + 1).openTime());
+        assertThat(state().get("live").getStringValue()).isEqualTo("open");
+        assertThat(chromium.evaluate("window.__sameDocument === true").getBooleanValue())
+                .as("updated without a reload")
+                .isTrue();
+        // The outcome refreshes the tiles.
+        await().atMost(LIVE_BOUND).pollInterval(Duration.ofMillis(200)).until(() -> String.valueOf(N)
+                .equals(dataset("tile-mae", "resolved")));
+        assertThat(Double.parseDouble(dataset("tile-mae", "value"))).isCloseTo(expectedMae(N), within(1e-6));
+
+        chromium.screenshot(SCREENSHOT);
+        assertThat(chromium.errors()).as("console errors").isEmpty();
+    }
+
+    /** MAE of the first {@code resolved} predictions of the page's series against the real closes. */
+    private double expectedMae(int resolved) {
+        double sum = 0;
+        for (int i = 0; i < resolved; i++) {
+            sum += Math.abs(predictions.get(i).predicted() - candles.get(i + 1).close());
+        }
+        return sum / resolved;
+    }
+
+    private JsonNode state() throws Exception {
+        return chromium.evaluate("window.chronoprice");
+    }
+
+    private String dataset(String id, String key) throws Exception {
+        return chromium.evaluate("document.getElementById('" + id + "').dataset." + key)
+                .getStringValue();
+    }
+
+    private String text(String selector) throws Exception {
+        return chromium.evaluate("document.querySelector('" + selector + "').textContent")
+                .getStringValue();
+    }
+
+    private void awaitState(String condition) {
+        awaitState(condition, LOAD_BOUND);
+    }
+
+    /** Waits for a condition on {@code s = window.chronoprice}; fails early with the page's errors. */
+    private void awaitState(String condition, Duration bound) {
+        await().atMost(bound).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(chromium.errors()).as("console errors").isEmpty();
+            return chromium.evaluate("(() => { const s = window.chronoprice; return !!s && !!(" + condition + "); })()")
+                    .getBooleanValue();
+        });
+    }
+}

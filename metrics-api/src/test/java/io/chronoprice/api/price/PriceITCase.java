@@ -1,0 +1,123 @@
+package io.chronoprice.api.price;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chronoprice.api.disclaimer.DisclaimerFilter;
+import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.SeedData;
+import io.chronoprice.api.support.TestDatabase;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@MicronautTest(transactional = false)
+class PriceITCase extends ApiITCaseSupport {
+
+    private final SeedData seed = TestDatabase.seed();
+
+    @Inject
+    @Client("/")
+    HttpClient http;
+
+    @Test
+    void latestIsTheNewestSeededCandleWhateverTheSymbolCase() {
+        HttpResponse<Candle> response =
+                http.toBlocking().exchange(HttpRequest.GET("/price/latest?symbol=btcUSDT"), Candle.class);
+
+        SeedData.Candle expected = seed.lastCandle("BTCUSDT");
+        Candle latest = response.body();
+        assertThat(response.header(DisclaimerFilter.HEADER)).isEqualTo(DisclaimerFilter.TEXT);
+        assertThat(latest.symbol()).isEqualTo("BTCUSDT");
+        assertThat(latest.exchange()).isEqualTo("binance");
+        assertThat(latest.interval()).isEqualTo("1m");
+        assertThat(latest.openTime()).isEqualTo(expected.openTime());
+        assertThat(latest.close()).isEqualTo(expected.close());
+        assertThat(latest.volume()).isEqualTo(expected.volume());
+    }
+
+    @Test
+    void predictionIsTheNewestTargetStillWithoutActual() {
+        PredictionView p = http.toBlocking()
+                .retrieve("/price/prediction?symbol=ethusdt&exchange=BINANCE&interval=1m", PredictionView.class);
+
+        SeedData.Candle last = seed.lastCandle("ETHUSDT");
+        assertThat(p.symbol()).isEqualTo("ETHUSDT");
+        assertThat(p.targetOpenTime()).isEqualTo(last.openTime().plusSeconds(60));
+        assertThat(p.windowEndOpenTime()).isEqualTo(last.openTime());
+        assertThat(p.naiveClose()).isEqualTo(last.close());
+        assertThat(p.modelVersion()).isEqualTo(SeedData.MODEL_1);
+        assertThat(p.actualClose()).isNull();
+        assertThat(p.error()).isNull();
+        assertThat(p.inInterval()).isNull();
+    }
+
+    @Test
+    void predictionCanBePinnedToAModelVersion() {
+        String path = "/price/prediction?symbol=BTCUSDT&model_version=";
+        assertThat(http.toBlocking()
+                        .retrieve(path + SeedData.MODEL_2, PredictionView.class)
+                        .modelVersion())
+                .isEqualTo(SeedData.MODEL_2);
+        assertThat(http.toBlocking()
+                        .retrieve(path + SeedData.MODEL_1, PredictionView.class)
+                        .modelVersion())
+                .isEqualTo(SeedData.MODEL_1);
+    }
+
+    @Test
+    void historyCarriesActualsAndErrorsOfTheRange() {
+        List<SeedData.Prediction> eth = seed.predictions("ETHUSDT");
+        Instant from = eth.get(10).target();
+        Instant to = eth.get(20).target();
+
+        HistoryPage page = http.toBlocking()
+                .retrieve("/price/history?symbol=ETHUSDT&from=" + from + "&to=" + to, HistoryPage.class);
+
+        assertThat(page.points()).hasSize(10);
+        assertThat(page.nextCursor()).isNull();
+        for (int i = 0; i < 10; i++) {
+            SeedData.Prediction expected = eth.get(10 + i);
+            PredictionView point = page.points().get(i);
+            double actual = seed.actual(expected).orElseThrow();
+            assertThat(point.targetOpenTime()).isEqualTo(expected.target());
+            assertThat(point.predictedClose()).isEqualTo(expected.predicted());
+            assertThat(point.actualClose()).isEqualTo(actual);
+            assertThat(point.error()).isCloseTo(expected.predicted() - actual, within(1e-9));
+            assertThat(point.inInterval()).isEqualTo(expected.lower() <= actual && actual <= expected.upper());
+        }
+    }
+
+    @Test
+    void historyPagesThroughEveryRowOnceInOrder() {
+        List<PredictionView> all = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            String path = "/price/history?symbol=BTCUSDT&limit=333" + (cursor == null ? "" : "&cursor=" + cursor);
+            HistoryPage page = http.toBlocking().retrieve(path, HistoryPage.class);
+            all.addAll(page.points());
+            cursor = page.nextCursor();
+            pages++;
+        } while (cursor != null);
+
+        List<SeedData.Prediction> expected = seed.predictions("BTCUSDT").stream()
+                .sorted(Comparator.comparing(SeedData.Prediction::target)
+                        .thenComparing(SeedData.Prediction::modelVersion))
+                .toList();
+        assertThat(pages).isEqualTo((expected.size() + 332) / 333);
+        assertThat(all)
+                .extracting(p -> p.targetOpenTime() + "/" + p.modelVersion())
+                .containsExactlyElementsOf(expected.stream()
+                        .map(p -> p.target() + "/" + p.modelVersion())
+                        .toList());
+    }
+}

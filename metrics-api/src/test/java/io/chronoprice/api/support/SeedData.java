@@ -1,0 +1,129 @@
+package io.chronoprice.api.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The test data: real Binance 1m candles (test resources, see candles/README.md) and predictions derived from
+ * them deterministically, kept in memory so tests can compute expected values independently of the API.
+ */
+public final class SeedData {
+
+    public static final String EXCHANGE = "binance";
+    public static final String INTERVAL = "1m";
+    public static final String MODEL_1 = "lstm-test-1";
+    /** A second model, on BTCUSDT only, for its last {@link #MODEL_2_TARGETS} targets. */
+    public static final String MODEL_2 = "lstm-test-2";
+
+    public static final int MODEL_2_TARGETS = 100;
+
+    /** A real candle row. */
+    public record Candle(
+            String symbol, Instant openTime, double open, double high, double low, double close, double volume) {}
+
+    /** A seeded prediction; the target of the last one per symbol has no candle yet (unresolved). */
+    public record Prediction(
+            String symbol,
+            String modelVersion,
+            Instant target,
+            Instant windowEnd,
+            double predicted,
+            double lower,
+            double upper,
+            double naive) {}
+
+    private final Map<String, List<Candle>> candles = new TreeMap<>();
+    private final List<Prediction> predictions = new ArrayList<>();
+
+    public static SeedData load() {
+        SeedData data = new SeedData();
+        data.addSymbol("BTCUSDT", 0.3);
+        data.addSymbol("ETHUSDT", 1.1);
+        return data;
+    }
+
+    private void addSymbol(String symbol, double phase) {
+        List<Candle> rows = readCandles(symbol);
+        candles.put(symbol, rows);
+        // Target i is candle i (or, for i == size, the not-yet-closed next candle); its input ends at candle i-1.
+        for (int i = 1; i <= rows.size(); i++) {
+            Candle last = rows.get(i - 1);
+            Instant target = last.openTime().plusSeconds(60);
+            double naive = last.close();
+            predictions.add(predict(symbol, MODEL_1, target, last, naive, 0.0008 * Math.sin(1.7 * i + phase), i));
+            if (symbol.equals("BTCUSDT") && i > rows.size() - MODEL_2_TARGETS) {
+                predictions.add(predict(symbol, MODEL_2, target, last, naive, 0.0005 * Math.cos(0.9 * i), i));
+            }
+        }
+    }
+
+    private static Prediction predict(
+            String symbol, String model, Instant target, Candle last, double naive, double move, int i) {
+        double predicted = naive * (1 + move);
+        double halfWidth = naive * 0.0012 * (1 + 0.5 * Math.cos(0.3 * i));
+        return new Prediction(
+                symbol, model, target, last.openTime(), predicted, predicted - halfWidth, predicted + halfWidth, naive);
+    }
+
+    private static List<Candle> readCandles(String symbol) {
+        String resource = "/candles/binance_spot_" + symbol + "_1m.csv.gz";
+        try (InputStream in = SeedData.class.getResourceAsStream(resource);
+                BufferedReader reader =
+                        new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
+            return reader.lines()
+                    .skip(1)
+                    .map(line -> line.split(","))
+                    .map(f -> new Candle(
+                            symbol,
+                            Instant.ofEpochMilli(Long.parseLong(f[0])),
+                            Double.parseDouble(f[1]),
+                            Double.parseDouble(f[2]),
+                            Double.parseDouble(f[3]),
+                            Double.parseDouble(f[4]),
+                            Double.parseDouble(f[5])))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Candle> candles(String symbol) {
+        return candles.get(symbol);
+    }
+
+    public Candle lastCandle(String symbol) {
+        List<Candle> rows = candles(symbol);
+        return rows.get(rows.size() - 1);
+    }
+
+    public List<Candle> allCandles() {
+        return candles.values().stream().flatMap(List::stream).toList();
+    }
+
+    public List<Prediction> predictions() {
+        return predictions;
+    }
+
+    public List<Prediction> predictions(String symbol) {
+        return predictions.stream().filter(p -> p.symbol().equals(symbol)).toList();
+    }
+
+    /** The close of the candle a prediction targets, if it exists. */
+    public Optional<Double> actual(Prediction p) {
+        return candles(p.symbol()).stream()
+                .filter(c -> c.openTime().equals(p.target()))
+                .map(Candle::close)
+                .findFirst();
+    }
+}

@@ -1,0 +1,117 @@
+package io.chronoprice.api.support;
+
+import io.chronoprice.db.DbSettings;
+import io.chronoprice.db.EmbeddedDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * One embedded PostgreSQL per test JVM, migrated by the real migrations and seeded once with {@link SeedData}
+ * by the writer role; the API under test connects as the read-only role.
+ */
+public final class TestDatabase {
+
+    private static EmbeddedDatabase database;
+    private static SeedData seed;
+
+    private TestDatabase() {}
+
+    public static synchronized EmbeddedDatabase get() {
+        if (database == null) {
+            database = EmbeddedDatabase.startForTests();
+            seed = SeedData.load();
+            seedAll(seed);
+            Runtime.getRuntime().addShutdownHook(new Thread(database::close));
+        }
+        return database;
+    }
+
+    public static SeedData seed() {
+        get();
+        return seed;
+    }
+
+    /** Properties for {@code TestPropertyProvider}: the reader role as the default data source, a free port. */
+    public static Map<String, String> apiProperties() {
+        DbSettings reader = get().reader();
+        return Map.of(
+                "datasources.default.url", reader.jdbcUrl(),
+                "datasources.default.username", reader.user(),
+                "datasources.default.password", reader.password(),
+                "micronaut.server.port", "-1");
+    }
+
+    public static Connection writer() throws SQLException {
+        DbSettings writer = get().writer();
+        return DriverManager.getConnection(writer.jdbcUrl(), writer.user(), writer.password());
+    }
+
+    public static void insertCandle(Connection c, String exchange, SeedData.Candle candle) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO candles"
+                + " (exchange, symbol, interval, open_time, open, high, low, close, volume)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, exchange);
+            ps.setString(2, candle.symbol());
+            ps.setString(3, SeedData.INTERVAL);
+            ps.setObject(4, utc(candle.openTime()));
+            ps.setDouble(5, candle.open());
+            ps.setDouble(6, candle.high());
+            ps.setDouble(7, candle.low());
+            ps.setDouble(8, candle.close());
+            ps.setDouble(9, candle.volume());
+            ps.executeUpdate();
+        }
+    }
+
+    public static void insertPrediction(Connection c, String exchange, SeedData.Prediction p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO predictions (exchange, symbol, interval,"
+                + " target_open_time, model_version, predicted_close, lower_close, upper_close, naive_close,"
+                + " window_end_open_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, exchange);
+            ps.setString(2, p.symbol());
+            ps.setString(3, SeedData.INTERVAL);
+            ps.setObject(4, utc(p.target()));
+            ps.setString(5, p.modelVersion());
+            ps.setDouble(6, p.predicted());
+            ps.setDouble(7, p.lower());
+            ps.setDouble(8, p.upper());
+            ps.setDouble(9, p.naive());
+            ps.setObject(10, utc(p.windowEnd()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void seedAll(SeedData data) {
+        try (Connection c = writer()) {
+            c.setAutoCommit(false);
+            for (SeedData.Candle candle : data.allCandles()) {
+                insertCandle(c, SeedData.EXCHANGE, candle);
+            }
+            for (SeedData.Prediction p : data.predictions()) {
+                insertPrediction(c, SeedData.EXCHANGE, p);
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO models (model_version, created_at, interval, window_size, feature_names,"
+                        + " quantiles, training_from, training_to, eval_metrics, artifact_sha256) VALUES"
+                        + " ('" + SeedData.MODEL_1 + "', '2026-01-02T00:00:00Z', '1m', 60,"
+                        + " ARRAY['log_return','high_low','volume'], ARRAY[0.1,0.5,0.9],"
+                        + " '2021-04-02T00:00:00Z', '2021-05-13T23:59:00Z',"
+                        + " '{\"mae\": 21.5, \"mase\": 0.97, \"windows\": 59000}', repeat('ab', 32))");
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not seed the test database", e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
