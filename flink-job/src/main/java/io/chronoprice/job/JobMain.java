@@ -54,7 +54,7 @@ public final class JobMain {
                 .speed(0)
                 .start()) {
             List<CandleSeries> series = replay.store().all().stream()
-                    .filter(s -> s.key().interval().equals(options.interval()))
+                    .filter(s -> s.key().interval().code().equals(options.interval()))
                     .toList();
             List<String> symbols = series.stream().map(s -> s.key().symbol()).toList();
             long firstOpenTime = series.stream()
