@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -20,9 +21,17 @@ class ReadOnlyRoleITCase extends ApiITCaseSupport {
     @Inject
     DataSource dataSource;
 
+    /**
+     * The pool behind the injected data source: Micronaut Data wraps it so that it hands out the connection of
+     * the surrounding {@code @Connectable}/{@code @Transactional} scope, and this test has none.
+     */
+    private DataSource pool() {
+        return DelegatingDataSource.unwrapDataSource(dataSource);
+    }
+
     @Test
     void connectsAsTheReaderRole() throws Exception {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = pool().getConnection();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_user, count(*) FROM candles")) {
             rs.next();
@@ -33,7 +42,7 @@ class ReadOnlyRoleITCase extends ApiITCaseSupport {
 
     @Test
     void cannotWriteMarketData() throws Exception {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = pool().getConnection();
                 Statement st = c.createStatement()) {
             SQLException refused = catchThrowableOfType(
                     SQLException.class,

@@ -1,7 +1,8 @@
 package io.chronoprice.api.live;
 
 import io.chronoprice.api.price.PredictionView;
-import io.chronoprice.api.sql.DatabaseException;
+import io.micronaut.data.connection.jdbc.exceptions.CannotGetJdbcConnectionException;
+import io.micronaut.data.exceptions.DataAccessException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -57,7 +58,7 @@ public class LiveFeed {
             // Rows older than the next poll's start cannot come back, so their keys can go.
             pushed.values().removeIf(pushedAt -> pushedAt.isBefore(since));
             lastPoll = now;
-        } catch (DatabaseException e) {
+        } catch (DataAccessException | CannotGetJdbcConnectionException e) {
             LOG.warn("Live feed poll failed; retrying at the next interval", e);
         }
     }

@@ -1,11 +1,14 @@
 package io.chronoprice.api.metrics;
 
 import io.chronoprice.api.price.PredictionView;
-import io.chronoprice.api.sql.Db;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
-import jakarta.inject.Singleton;
-import java.sql.Types;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,14 +16,13 @@ import java.util.List;
  * window's rows once (primary-key range) and returns a row per model version; Java only derives the Wilson
  * bounds from the counts.
  */
-@Singleton
-public final class MetricsRepository {
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
 
-    // Package-private for MetricsITCase, which checks the plan is index-backed. The window start is one scalar
-    // subquery (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index bound;
-    // a null window length makes it -infinity ("all").
-    static final String METRICS =
-            """
+    // Also read by MetricsITCase, which checks the plan is index-backed. The window start is one scalar subquery
+    // (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index bound; a null
+    // window length makes it -infinity ("all").
+    String METRICS = """
             SELECT o.model_version,
                    count(*) AS predictions,
                    count(o.actual_close) AS resolved,
@@ -36,47 +38,67 @@ public final class MetricsRepository {
                    count(*) FILTER (WHERE o.in_interval) AS coverage_hits,
                    count(o.in_interval) AS coverage_total
             FROM prediction_outcomes o
-            WHERE %s
-              AND %s
-              AND o.target_open_time > COALESCE(
-                    (SELECT max(o.target_open_time) FROM predictions o WHERE %s)
-                        - make_interval(secs => CAST(? AS double precision)),
-                    '-infinity')
+            WHERE\s"""
+            + SeriesKey.SQL_FILTER
+            + "\n  AND " + PredictionView.MODEL_FILTER
+            + "\n  AND o.target_open_time > COALESCE("
+            + "\n        (SELECT max(o.target_open_time) FROM predictions o WHERE " + SeriesKey.SQL_FILTER + ")"
+            + "\n            - make_interval(secs => CAST(:windowSeconds AS double precision)),"
+            + "\n        '-infinity')\n"
+            + """
             GROUP BY o.model_version
             ORDER BY o.model_version
-            """.formatted(SeriesKey.SQL_FILTER, PredictionView.MODEL_FILTER, SeriesKey.SQL_FILTER);
+            """;
 
-    private final Db db;
+    /** One row of {@link #METRICS}, by column name. */
+    @Introspected
+    record Row(
+            String modelVersion,
+            long predictions,
+            long resolved,
+            @Nullable Instant firstTargetTime,
+            @Nullable Instant lastTargetTime,
+            @Nullable Double mae,
+            @Nullable Double rmse,
+            @Nullable Double mapePercent,
+            @Nullable Double naiveMae,
+            @Nullable Double mase,
+            long directionHits,
+            long directionTotal,
+            long coverageHits,
+            long coverageTotal) {
 
-    public MetricsRepository(Db db) {
-        this.db = db;
+        ModelMetrics toMetrics() {
+            return new ModelMetrics(
+                    modelVersion,
+                    predictions,
+                    resolved,
+                    firstTargetTime,
+                    lastTargetTime,
+                    mae,
+                    rmse,
+                    mapePercent,
+                    naiveMae,
+                    mase,
+                    WilsonInterval.of(directionHits, directionTotal),
+                    WilsonInterval.of(coverageHits, coverageTotal));
+        }
     }
 
-    public List<ModelMetrics> metrics(SeriesKey key, Window window, @Nullable String modelVersion) {
-        return db.list(
-                METRICS,
-                ps -> {
-                    key.bind(ps, 1);
-                    Db.setNullableText(ps, 4, modelVersion);
-                    key.bind(ps, 5);
-                    if (window.length() == null) {
-                        ps.setNull(8, Types.DOUBLE);
-                    } else {
-                        ps.setDouble(8, window.length().toSeconds());
-                    }
-                },
-                rs -> new ModelMetrics(
-                        rs.getString("model_version"),
-                        rs.getLong("predictions"),
-                        rs.getLong("resolved"),
-                        Db.instant(rs, "first_target_time"),
-                        Db.instant(rs, "last_target_time"),
-                        Db.nullableDouble(rs, "mae"),
-                        Db.nullableDouble(rs, "rmse"),
-                        Db.nullableDouble(rs, "mape_percent"),
-                        Db.nullableDouble(rs, "naive_mae"),
-                        Db.nullableDouble(rs, "mase"),
-                        WilsonInterval.of(rs.getLong("direction_hits"), rs.getLong("direction_total")),
-                        WilsonInterval.of(rs.getLong("coverage_hits"), rs.getLong("coverage_total"))));
+    /** The series parameters appear twice in the SQL; Micronaut Data binds each occurrence by name. */
+    @Query(value = METRICS, nativeQuery = true)
+    List<Row> rows(
+            String exchange,
+            String symbol,
+            String interval,
+            @Nullable String modelVersion,
+            @Nullable Double windowSeconds);
+
+    default List<ModelMetrics> metrics(SeriesKey key, Window window, @Nullable String modelVersion) {
+        Double seconds =
+                window.length() == null ? null : (double) window.length().toSeconds();
+        return rows(key.exchange(), key.symbol(), key.interval(), modelVersion, seconds).stream()
+                .map(Row::toMetrics)
+                .toList();
     }
 }

@@ -1,64 +1,77 @@
 package io.chronoprice.api.models;
 
-import io.chronoprice.api.sql.Db;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
+import io.micronaut.data.annotation.MappedEntity;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
 import io.micronaut.json.JsonMapper;
-import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the model registry ({@code models}, a handful of rows). */
-@Singleton
-public final class ModelRepository {
+/**
+ * Reads the model registry ({@code models}, a handful of rows). An abstract repository because one column needs
+ * the application's JSON mapper: {@code eval_metrics} is read as text and parsed into the free-form map the
+ * training run recorded.
+ */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public abstract class ModelRepository implements GenericRepository<ModelRepository.Row, Void> {
 
-    private static final String ALL = """
+    static final String ALL = """
             SELECT model_version, created_at, interval, window_size, feature_names, quantiles,
-                   training_from, training_to, eval_metrics::text AS eval_metrics, artifact_sha256, registered_at
+                   training_from, training_to, CAST(eval_metrics AS text) AS eval_metrics, artifact_sha256,
+                   registered_at
             FROM models
             ORDER BY created_at DESC, model_version
             """;
 
     private static final Argument<Map<String, Object>> JSON_OBJECT = Argument.mapOf(String.class, Object.class);
 
-    private final Db db;
+    /** A row of the registry table, as {@link #ALL} reads it (columns by name). */
+    @MappedEntity("models")
+    public record Row(
+            String modelVersion,
+            Instant createdAt,
+            String interval,
+            int windowSize,
+            String[] featureNames,
+            Double[] quantiles,
+            @Nullable Instant trainingFrom,
+            @Nullable Instant trainingTo,
+            String evalMetrics,
+            String artifactSha256,
+            Instant registeredAt) {}
+
     private final JsonMapper json;
 
-    public ModelRepository(Db db, JsonMapper json) {
-        this.db = db;
+    protected ModelRepository(JsonMapper json) {
         this.json = json;
     }
 
-    public List<ModelInfo> all() {
-        return db.list(
-                ALL,
-                ps -> {},
-                rs -> new ModelInfo(
-                        rs.getString("model_version"),
-                        Db.instant(rs, "created_at"),
-                        rs.getString("interval"),
-                        rs.getInt("window_size"),
-                        Arrays.asList((String[]) array(rs, "feature_names")),
-                        Arrays.asList((Double[]) array(rs, "quantiles")),
-                        Db.instant(rs, "training_from"),
-                        Db.instant(rs, "training_to"),
-                        parseObject(rs.getString("eval_metrics")),
-                        rs.getString("artifact_sha256"),
-                        Db.instant(rs, "registered_at")));
-    }
+    @Query(value = ALL, nativeQuery = true)
+    protected abstract List<Row> rows();
 
-    private static Object array(ResultSet rs, String column) throws SQLException {
-        Array array = rs.getArray(column);
-        try {
-            return array.getArray();
-        } finally {
-            array.free();
-        }
+    public List<ModelInfo> all() {
+        return rows().stream()
+                .map(row -> new ModelInfo(
+                        row.modelVersion(),
+                        row.createdAt(),
+                        row.interval(),
+                        row.windowSize(),
+                        Arrays.asList(row.featureNames()),
+                        Arrays.asList(row.quantiles()),
+                        row.trainingFrom(),
+                        row.trainingTo(),
+                        parseObject(row.evalMetrics()),
+                        row.artifactSha256(),
+                        row.registeredAt()))
+                .toList();
     }
 
     private Map<String, Object> parseObject(String text) {

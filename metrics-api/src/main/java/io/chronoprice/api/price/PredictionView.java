@@ -1,17 +1,16 @@
 package io.chronoprice.api.price;
 
-import io.chronoprice.api.sql.Db;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.serde.annotation.Serdeable;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 
 /**
  * One prediction next to its outcome, as the {@code prediction_outcomes} view joins them. The actual, the error
  * (predicted minus actual) and the hit flags stay null until the target candle exists. The bounds are the
- * model's 80 % interval.
+ * model's 80 % interval. Also the read-only mapping of the view's rows for the repositories (columns by name).
  */
+@MappedEntity("prediction_outcomes")
 @Serdeable
 public record PredictionView(
         String exchange,
@@ -35,25 +34,7 @@ public record PredictionView(
             + " o.predicted_close, o.lower_close, o.upper_close, o.naive_close, o.window_end_open_time,"
             + " o.created_at, o.actual_close, o.error, o.in_interval, o.direction_hit";
 
-    /** Optional model version filter on the view aliased {@code o}: one text parameter, null for every model. */
-    public static final String MODEL_FILTER = "o.model_version = COALESCE(CAST(? AS text), o.model_version)";
-
-    public static PredictionView map(ResultSet rs) throws SQLException {
-        return new PredictionView(
-                rs.getString("exchange"),
-                rs.getString("symbol"),
-                rs.getString("interval"),
-                Db.instant(rs, "target_open_time"),
-                rs.getString("model_version"),
-                rs.getDouble("predicted_close"),
-                Db.nullableDouble(rs, "lower_close"),
-                Db.nullableDouble(rs, "upper_close"),
-                rs.getDouble("naive_close"),
-                Db.instant(rs, "window_end_open_time"),
-                Db.instant(rs, "created_at"),
-                Db.nullableDouble(rs, "actual_close"),
-                Db.nullableDouble(rs, "error"),
-                Db.nullableBoolean(rs, "in_interval"),
-                Db.nullableBoolean(rs, "direction_hit"));
-    }
+    /** Optional model version filter on the view aliased {@code o}: {@code :modelVersion}, null for every model. */
+    public static final String MODEL_FILTER =
+            "o.model_version = COALESCE(CAST(:modelVersion AS text), o.model_version)";
 }

@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
  */
 public record SeriesKey(String exchange, String symbol, String interval) {
 
-    /** The series filter on a table or view aliased {@code o}; bind it with {@link #bind} (parameters 1-3). */
-    public static final String SQL_FILTER = "o.exchange = ? AND o.symbol = ? AND o.interval = ?";
+    /**
+     * The series filter on a table or view aliased {@code o}, with the named parameters {@code :exchange},
+     * {@code :symbol} and {@code :interval} of a repository method (three JDBC parameters in that order, which
+     * {@link #bind} sets for plain JDBC, e.g. an EXPLAIN).
+     */
+    public static final String SQL_FILTER = "o.exchange = :exchange AND o.symbol = :symbol AND o.interval = :interval";
 
     public static final String DEFAULT_EXCHANGE = "binance";
     public static final String DEFAULT_INTERVAL = "1m";

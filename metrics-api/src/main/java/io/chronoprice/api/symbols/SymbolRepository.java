@@ -1,26 +1,43 @@
 package io.chronoprice.api.symbols;
 
+import io.chronoprice.api.price.Candle;
 import io.chronoprice.api.problem.ApiProblemException;
-import io.chronoprice.api.sql.Db;
-import jakarta.inject.Singleton;
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
 import java.util.List;
 
 /** Which symbols and series exist, read with index skip scans so the cost follows the series count, not rows. */
-@Singleton
-public final class SymbolRepository {
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface SymbolRepository extends GenericRepository<Candle, Void> {
 
-    private static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM candles WHERE symbol = ?)"
-            + " OR EXISTS (SELECT 1 FROM predictions WHERE symbol = ?)";
+    String EXISTS = "SELECT EXISTS (SELECT 1 FROM candles WHERE symbol = :symbol)"
+            + " OR EXISTS (SELECT 1 FROM predictions WHERE symbol = :symbol)";
 
-    private static final String TRACKED = "WITH RECURSIVE " + distinctSeries("candle_series", "candles") + ", "
-            + distinctSeries("prediction_series", "predictions") + """
+    /**
+     * Two recursive CTEs list the distinct (exchange, symbol, interval) of candles and of predictions by jumping
+     * through each primary key (a loose index scan) instead of a DISTINCT over every row.
+     */
+    String TRACKED = "WITH RECURSIVE "
+            + "candle_series AS ((SELECT exchange, symbol, interval FROM candles"
+            + " ORDER BY exchange, symbol, interval LIMIT 1) UNION ALL SELECT n.exchange, n.symbol, n.interval FROM"
+            + " candle_series k CROSS JOIN LATERAL (SELECT t.exchange, t.symbol, t.interval FROM candles"
+            + " t WHERE (t.exchange, t.symbol, t.interval) > (k.exchange, k.symbol, k.interval)"
+            + " ORDER BY t.exchange, t.symbol, t.interval LIMIT 1) n), "
+            + "prediction_series AS ((SELECT exchange, symbol, interval FROM predictions"
+            + " ORDER BY exchange, symbol, interval LIMIT 1) UNION ALL SELECT n.exchange, n.symbol, n.interval FROM"
+            + " prediction_series k CROSS JOIN LATERAL (SELECT t.exchange, t.symbol, t.interval FROM predictions"
+            + " t WHERE (t.exchange, t.symbol, t.interval) > (k.exchange, k.symbol, k.interval)"
+            + " ORDER BY t.exchange, t.symbol, t.interval LIMIT 1) n)"
+            + """
             , series AS (SELECT * FROM candle_series UNION SELECT * FROM prediction_series)
             SELECT s.exchange, s.symbol, s.interval,
                    lc.open_time AS latest_candle_open_time, lc.ingested_at AS latest_candle_ingested_at,
-                   extract(epoch FROM now() - lc.ingested_at)::double precision AS candle_staleness_seconds,
+                   CAST(extract(epoch FROM now() - lc.ingested_at) AS double precision) AS candle_staleness_seconds,
                    lp.target_open_time AS latest_prediction_target_time,
                    lp.created_at AS latest_prediction_created_at,
-                   extract(epoch FROM now() - lp.created_at)::double precision AS prediction_staleness_seconds
+                   CAST(extract(epoch FROM now() - lp.created_at) AS double precision) AS prediction_staleness_seconds
             FROM series s
             LEFT JOIN LATERAL (
                 SELECT open_time, ingested_at FROM candles c
@@ -33,52 +50,16 @@ public final class SymbolRepository {
             ORDER BY s.symbol, s.exchange, s.interval
             """;
 
-    private final Db db;
+    @Query(value = EXISTS, nativeQuery = true)
+    boolean known(String symbol);
 
-    public SymbolRepository(Db db) {
-        this.db = db;
-    }
+    @Query(value = TRACKED, nativeQuery = true)
+    List<TrackedSeries> tracked();
 
     /** Throws the 404 problem unless some candle or prediction exists for the (canonical) symbol. */
-    public void requireKnown(String symbol) {
-        boolean known = db.first(
-                        EXISTS,
-                        ps -> {
-                            ps.setString(1, symbol);
-                            ps.setString(2, symbol);
-                        },
-                        rs -> rs.getBoolean(1))
-                .orElse(false);
-        if (!known) {
+    default void requireKnown(String symbol) {
+        if (!known(symbol)) {
             throw ApiProblemException.notFound("symbol", "Unknown symbol " + symbol + ".");
         }
-    }
-
-    public List<TrackedSeries> tracked() {
-        return db.list(
-                TRACKED,
-                ps -> {},
-                rs -> new TrackedSeries(
-                        rs.getString("exchange"),
-                        rs.getString("symbol"),
-                        rs.getString("interval"),
-                        Db.instant(rs, "latest_candle_open_time"),
-                        Db.instant(rs, "latest_candle_ingested_at"),
-                        Db.nullableDouble(rs, "candle_staleness_seconds"),
-                        Db.instant(rs, "latest_prediction_target_time"),
-                        Db.instant(rs, "latest_prediction_created_at"),
-                        Db.nullableDouble(rs, "prediction_staleness_seconds")));
-    }
-
-    /**
-     * A recursive CTE listing the distinct (exchange, symbol, interval) of a table by jumping through its
-     * primary key (a loose index scan), instead of a DISTINCT over every row.
-     */
-    private static String distinctSeries(String name, String table) {
-        return name + " AS ((SELECT exchange, symbol, interval FROM " + table
-                + " ORDER BY exchange, symbol, interval LIMIT 1) UNION ALL SELECT n.exchange, n.symbol, n.interval FROM "
-                + name + " k CROSS JOIN LATERAL (SELECT t.exchange, t.symbol, t.interval FROM " + table
-                + " t WHERE (t.exchange, t.symbol, t.interval) > (k.exchange, k.symbol, k.interval)"
-                + " ORDER BY t.exchange, t.symbol, t.interval LIMIT 1) n)";
     }
 }

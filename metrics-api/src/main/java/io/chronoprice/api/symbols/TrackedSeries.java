@@ -1,5 +1,6 @@
 package io.chronoprice.api.symbols;
 
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
@@ -7,7 +8,9 @@ import java.time.Instant;
 /**
  * What is tracked for one series and how fresh it is. Staleness is measured on write times (candle
  * {@code ingested_at}, prediction {@code created_at}), so it also makes sense for replayed historical data.
+ * Also the projection of the repository query that reads it.
  */
+@Introspected
 @Serdeable
 public record TrackedSeries(
         String exchange,
