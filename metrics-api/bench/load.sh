@@ -8,7 +8,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$(dirname "$HERE")
-DATA=${BENCH_DATA:-/work/shared/data}
+DATA=${BENCH_DATA:-$MODULE/../../shared/data}
 PG_PORT=${BENCH_PG_PORT:-54391}
 API_PORT=${BENCH_API_PORT:-18080}
 DURATION=${BENCH_DURATION:-20s}

@@ -98,7 +98,8 @@ public final class JobMain {
                 .baseUri(URI.create(baseUrl))
                 .symbols(symbols)
                 .interval(options.interval())
-                .backfillCandles(model.windowSize() + 10);
+                .backfillCandles(model.windowSize() + 10)
+                .usedWeightLimit(options.usedWeightLimit());
         if (backtestStart != null) {
             source.startAt(Instant.ofEpochMilli(backtestStart)).boundedAtServerTime();
         }
@@ -123,12 +124,14 @@ public final class JobMain {
         Configuration conf = Configuration.fromMap(Map.of(
                 "execution.checkpointing.interval",
                 options.checkpointInterval().toMillis() + " ms",
-                "execution.checkpointing.dir",
-                options.checkpointDir(),
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION",
                 "restart-strategy.type",
                 "exponential-delay"));
+        // Without --checkpoint-dir the cluster's own execution.checkpointing.dir applies.
+        if (!options.checkpointDir().isBlank()) {
+            conf.setString("execution.checkpointing.dir", options.checkpointDir());
+        }
         StreamExecutionEnvironment env;
         if (options.localWebUi()) {
             conf.set(RestOptions.PORT, options.webUiPort());

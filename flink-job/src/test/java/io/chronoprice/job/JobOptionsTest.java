@@ -12,7 +12,7 @@ class JobOptionsTest {
     @Test
     void flagsWinOverEnvironmentWhichWinsOverDefaults() {
         JobOptions options = JobOptions.parse(
-                new String[] {"--symbols", "BTCUSDT, XRPUSDT", "--parallelism", "4"},
+                new String[] {"--symbols", "BTCUSDT, XRPUSDT", "--parallelism", "4", "--used-weight-limit", "5000"},
                 Map.of(
                         "CHRONOPRICE_SYMBOLS",
                         "ETHUSDT",
@@ -23,6 +23,7 @@ class JobOptionsTest {
 
         assertThat(options.symbols()).containsExactly("BTCUSDT", "XRPUSDT");
         assertThat(options.parallelism()).isEqualTo(4);
+        assertThat(options.usedWeightLimit()).isEqualTo(5000);
         assertThat(options.interval()).isEqualTo("5m");
         assertThat(options.exchange()).isEqualTo("binance");
         assertThat(options.baseUrl()).isEqualTo("https://api.binance.com");

@@ -7,6 +7,7 @@ import io.chronoprice.job.scoring.Prediction;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
@@ -40,8 +41,8 @@ public final class PostgresSinks {
 
     private PostgresSinks() {}
 
-    public static JdbcSink<Candle> candles(DbSettings db) {
-        return JdbcSink.<Candle>builder()
+    public static Sink<Candle> candles(DbSettings db) {
+        return sink(JdbcSink.<Candle>builder()
                 .withQueryStatement(UPSERT_CANDLE, (ps, c) -> {
                     ps.setString(1, c.exchange());
                     ps.setString(2, c.symbol());
@@ -54,11 +55,11 @@ public final class PostgresSinks {
                     ps.setDouble(9, c.volume());
                 })
                 .withExecutionOptions(executionOptions())
-                .buildAtLeastOnce(connection(db));
+                .buildAtLeastOnce(connection(db)));
     }
 
-    public static JdbcSink<Prediction> predictions(DbSettings db) {
-        return JdbcSink.<Prediction>builder()
+    public static Sink<Prediction> predictions(DbSettings db) {
+        return sink(JdbcSink.<Prediction>builder()
                 .withQueryStatement(UPSERT_PREDICTION, (ps, p) -> {
                     ps.setString(1, p.exchange());
                     ps.setString(2, p.symbol());
@@ -73,12 +74,12 @@ public final class PostgresSinks {
                     ps.setObject(11, utc(p.createdAtMs()));
                 })
                 .withExecutionOptions(executionOptions())
-                .buildAtLeastOnce(connection(db));
+                .buildAtLeastOnce(connection(db)));
     }
 
     /** Records the gap in front of each candle whose {@code missingBefore} is positive. */
-    public static JdbcSink<Candle> gaps(DbSettings db) {
-        return JdbcSink.<Candle>builder()
+    public static Sink<Candle> gaps(DbSettings db) {
+        return sink(JdbcSink.<Candle>builder()
                 .withQueryStatement(INSERT_GAP, (ps, c) -> {
                     long step = CandleInterval.fromCode(c.interval()).millis();
                     ps.setString(1, c.exchange());
@@ -89,7 +90,11 @@ public final class PostgresSinks {
                     ps.setInt(6, c.missingBefore());
                 })
                 .withExecutionOptions(executionOptions())
-                .buildAtLeastOnce(connection(db));
+                .buildAtLeastOnce(connection(db)));
+    }
+
+    private static <T> Sink<T> sink(JdbcSink<T> jdbc) {
+        return new FailoverSafeJdbcSink<>(jdbc);
     }
 
     /** Batched, flushed at least every second (and on every checkpoint by the sink itself), with retries. */

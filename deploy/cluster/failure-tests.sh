@@ -1,0 +1,591 @@
+#!/usr/bin/env bash
+# End-to-end failure tests of the ChronoPrice job on a real Flink session cluster (flink-cluster.sh):
+#
+#   clean       reference run: the replayed slice, no failures
+#   tm-kill     kill -9 a TaskManager three times (a replacement is started each time); recovery times
+#   pg-outage   PostgreSQL stopped for 60 s mid-run and started again on the same port and data dir
+#   faults      replay exchange fault knobs on for the whole run (5xx, 429 + Retry-After, slow, truncated,
+#               malformed on ~10 % of requests); the source's reject/error counters read over REST
+#   savepoint   stop with a savepoint, wait, resubmit from it
+#
+# Each scenario replays the same short slice of the real demo candles (SLICE_CANDLES per symbol) on an
+# accelerated clock into its own database (a copy of the migrated schema, plus a trigger that logs every
+# committed write attempt), and passes only if:
+#   - every candle of the slice is in `candles` (none lost) and nothing else is (none extra);
+#   - every full gap-free window has exactly one prediction per model version, and nothing else has one;
+#   - no gap was recorded (the slice has none), every value equals the clean run's (diff of sorted dumps);
+#   - no key was ever written with two different values; a key written more than once is the
+#     at-least-once replay after a restore and is counted, and must not happen at all without a failure
+#     (clean, faults, savepoint).
+# Prints PASS/FAIL per scenario and a summary table (also in $WORK/summary.md); exit 0 only if all passed.
+#
+#   deploy/cluster/failure-tests.sh [SCENARIO...]      (default: all; clean always runs first)
+#
+# Settings (environment): RELIABILITY_WORK_DIR (default a new /tmp dir, kept for inspection),
+# REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
+# (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
+# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v1.onnx), MODEL_WAIT_SECONDS (0), JOB_JAR,
+# REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
+# PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
+# The whole suite takes ~20 minutes on 2 busy cores.
+# Weight budget: the source spends ~3 request weight per poll and one poll per closed candle and symbol,
+# and pauses until the next wall-clock minute above 1000 per minute: 3 x speed x symbols must stay
+# below ~1000 (100 x 3 symbols = 900), or runs stall for up to a minute at a time.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CLUSTER="$HERE/flink-cluster.sh"
+
+WORK="${RELIABILITY_WORK_DIR:-$(mktemp -d /tmp/chronoprice-reliability.XXXXXX)}"
+mkdir -p "$WORK"
+WORK="$(cd "$WORK" && pwd)"
+SPEED="${REPLAY_SPEED:-100}"
+SLICE_START="${SLICE_START:-2021-05-19T12:00:00Z}"
+SLICE_CANDLES="${SLICE_CANDLES:-300}"
+SYMBOLS="${SYMBOLS:-BTCUSDT,ETHUSDT,SOLUSDT}"
+PG_PORT="${PG_PORT:-56871}"
+REPLAY_PORT="${REPLAY_PORT:-18793}"
+MODEL="${MODEL:-$ROOT/models/lstm-1m-v1.onnx}"
+MODEL_WAIT_SECONDS="${MODEL_WAIT_SECONDS:-0}"
+JOB_JAR="${JOB_JAR:-$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar}"
+WINDOW=60 # the model's window size (checked against the models table after each run)
+export CHRONOPRICE_DB_PASSWORD="${CHRONOPRICE_DB_PASSWORD:-chronoprice-local}"
+export FLINK_CLUSTER_DIR="$WORK/cluster"
+export FLINK_REST_PORT="${FLINK_REST_PORT:-18781}" FLINK_RPC_PORT="${FLINK_RPC_PORT:-16781}"
+export FLINK_TASKMANAGERS=2 FLINK_SLOTS=1 FLINK_PARALLELISM=2
+REST="http://127.0.0.1:$FLINK_REST_PORT"
+
+SLICE_DIR="$WORK/slice"
+LOGS="$WORK/logs"
+SUMMARY="$WORK/summary.md"
+mkdir -p "$LOGS"
+
+log() { printf '[failure-tests %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+CURRENT=""
+die() {
+  log "ERROR: $*"
+  # An aborted scenario still gets its row, so that the summary says what happened.
+  [[ -n "$CURRENT" && -f "$SUMMARY" ]] && printf '| %s | FAIL | | | | | | | | aborted: %s |\n' "$CURRENT" "$*" >>"$SUMMARY"
+  [[ -f "$SUMMARY" ]] && cat "$SUMMARY" >&2
+  exit 1
+}
+now_ms() { date +%s%3N; }
+
+# --- processes started here, stopped by PID on any exit ----------------------------------------------
+
+PG_PID=""
+REPLAY_PID=""
+JOB_ID=""
+CLUSTER_STARTED=0
+
+stop_pid() { # pid [seconds]: SIGTERM, then SIGKILL if it does not go
+  local pid="$1" deadline=$((SECONDS + ${2:-30}))
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.3; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  [[ -n "$JOB_ID" ]] && curl -s -X PATCH "$REST/jobs/$JOB_ID?mode=cancel" >/dev/null 2>&1
+  ((CLUSTER_STARTED)) && "$CLUSTER" stop
+  stop_pid "$REPLAY_PID" 10
+  stop_pid "$PG_PID" 60
+  log "work dir (logs, dumps, summary) kept: $WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- preparation -------------------------------------------------------------------------------------
+
+wait_for_model() {
+  local deadline=$((SECONDS + MODEL_WAIT_SECONDS))
+  until [[ -s "$MODEL" ]]; do
+    ((SECONDS < deadline)) || die "model $MODEL not found (set MODEL, or MODEL_WAIT_SECONDS to wait for it)"
+    sleep 10
+  done
+}
+
+# Copies the jars and classpaths used here into $WORK, so that a rebuild elsewhere cannot change a run.
+prepare_artifacts() {
+  [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: mvn -o install -DskipTests -pl db,replay-exchange,flink-job"
+  cp "$JOB_JAR" "$WORK/job.jar"
+  cp "$MODEL" "$WORK/model.onnx"
+  cp "$ROOT/replay-exchange/target/chronoprice-replay-exchange-0.1.0-SNAPSHOT.jar" "$WORK/replay.jar"
+  cp "$ROOT/db/target/chronoprice-db-0.1.0-SNAPSHOT.jar" "$WORK/db.jar"
+  if [[ ! -s "$WORK/db-cp.txt" ]]; then
+    (cd "$ROOT" && mvn -q -B -o dependency:build-classpath -pl db -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$WORK/db-cp.txt" >&2)
+  fi
+}
+
+# Writes the slice (same gzip CSV format as demo-data) and the ground truth: the expected candle keys
+# and the expected window ends (candles preceded by WINDOW-1 consecutive candles of the same series).
+make_slice() {
+  local start_ms end_ms sym
+  start_ms=$(($(date -d "$SLICE_START" +%s) * 1000))
+  end_ms=$((start_ms + SLICE_CANDLES * 60000))
+  mkdir -p "$SLICE_DIR"
+  : >"$WORK/expected-candles.tsv"
+  : >"$WORK/expected-windows.tsv"
+  for sym in ${SYMBOLS//,/ }; do
+    zcat "$ROOT/replay-exchange/demo-data/binance_spot_${sym}_1m.csv.gz" |
+      awk -F, -v s="$start_ms" -v e="$end_ms" 'NR == 1 || ($1 >= s && $1 < e)' |
+      gzip >"$SLICE_DIR/binance_spot_${sym}_1m.csv.gz"
+    zcat "$SLICE_DIR/binance_spot_${sym}_1m.csv.gz" | awk -F, -v sym="$sym" -v w="$WINDOW" \
+      -v cf="$WORK/expected-candles.tsv" -v wf="$WORK/expected-windows.tsv" '
+        NR == 1 { next }
+        { run = ($1 - prev == 60000) ? run + 1 : 1; prev = $1
+          print sym "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 >> cf
+          if (run >= w) print sym "\t" $1 >> wf }'
+  done
+  sort -o "$WORK/expected-candles.tsv" "$WORK/expected-candles.tsv"
+  sort -o "$WORK/expected-windows.tsv" "$WORK/expected-windows.tsv"
+  EXPECTED_CANDLES=$(wc -l <"$WORK/expected-candles.tsv")
+  EXPECTED_WINDOWS=$(wc -l <"$WORK/expected-windows.tsv")
+  log "slice: $SYMBOLS from $SLICE_START, $EXPECTED_CANDLES candles, $EXPECTED_WINDOWS full windows"
+}
+
+start_postgres() {
+  CHRONOPRICE_PG_PORT="$PG_PORT" CHRONOPRICE_PG_DATA_DIR="$WORK/pgdata" \
+    java -Dlog4j.configurationFile="$ROOT/deploy/local/log4j2.properties" \
+    -cp "$WORK/db.jar:$(cat "$WORK/db-cp.txt")" io.chronoprice.db.LocalDatabaseMain \
+    >>"$LOGS/postgres.log" 2>&1 &
+  PG_PID=$!
+  local deadline=$((SECONDS + 120))
+  until psql_admin postgres -c 'select 1' >/dev/null 2>&1 &&
+    [[ "$(grep -c 'PostgreSQL ready' "$LOGS/postgres.log")" -ge "${1:-1}" ]]; do
+    kill -0 "$PG_PID" 2>/dev/null || die "PostgreSQL exited; see $LOGS/postgres.log"
+    ((SECONDS < deadline)) || die "PostgreSQL not ready in 120 s"
+    sleep 0.5
+  done
+}
+
+psql_admin() { # db args...: as the embedded superuser (trust auth on loopback)
+  local db="$1"
+  shift
+  psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$db" "$@"
+}
+psql_writer() { # db args...: as the job's writer role, owner of the schema
+  local db="$1"
+  shift
+  PGPASSWORD="$CHRONOPRICE_DB_PASSWORD" psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" \
+    -U chronoprice -d "$db" "$@"
+}
+
+# A fresh copy of the migrated schema per scenario, with the write-attempt log. The log is what makes
+# "duplicate" measurable at all: the tables have primary keys and the job upserts, so the tables alone
+# can never show a duplicate row.
+create_scenario_db() {
+  local db="$1"
+  psql_admin postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE chronoprice OWNER chronoprice"
+  psql_writer "$db" <<'SQL'
+CREATE TABLE write_attempts (
+    tbl  text        NOT NULL,
+    k    text        NOT NULL,
+    v    text        NOT NULL,
+    at   timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+-- BEFORE INSERT row triggers fire for every proposed row, also when ON CONFLICT turns it into an update;
+-- rows of a rolled-back batch vanish with it, so this logs committed write attempts.
+CREATE FUNCTION log_candle_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO write_attempts (tbl, k, v) VALUES ('candles',
+        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval, (extract(epoch FROM NEW.open_time) * 1000)::bigint),
+        concat_ws(' ', NEW.open, NEW.high, NEW.low, NEW.close, NEW.volume));
+    RETURN NEW;
+END $$;
+CREATE FUNCTION log_prediction_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO write_attempts (tbl, k, v) VALUES ('predictions',
+        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval,
+                  (extract(epoch FROM NEW.target_open_time) * 1000)::bigint, NEW.model_version),
+        concat_ws(' ', NEW.predicted_close, NEW.lower_close, NEW.upper_close, NEW.naive_close,
+                  NEW.window_end_open_time));
+    RETURN NEW;
+END $$;
+CREATE FUNCTION log_gap_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO write_attempts (tbl, k, v) VALUES ('candle_gaps',
+        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval, NEW.first_open_time_after), NEW.missing_candles);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER log_attempt BEFORE INSERT ON candles FOR EACH ROW EXECUTE FUNCTION log_candle_attempt();
+CREATE TRIGGER log_attempt BEFORE INSERT ON predictions FOR EACH ROW EXECUTE FUNCTION log_prediction_attempt();
+CREATE TRIGGER log_attempt BEFORE INSERT ON candle_gaps FOR EACH ROW EXECUTE FUNCTION log_gap_attempt();
+SQL
+}
+
+start_replay() { # scenario [fault flags...]
+  local name="$1"
+  shift
+  stop_pid "$REPLAY_PID" 10
+  # --start at the slice's first open time: no candle is closed yet, so the job's backfill (70 candles
+  # before the server time) reaches back to the slice's first candle as long as the job polls within
+  # 70 virtual minutes (42 s at speed 100) of this start. The check below would report a late start.
+  java -cp "$WORK/replay.jar" io.chronoprice.replay.ReplayExchangeMain --port "$REPLAY_PORT" \
+    --data-dir "$SLICE_DIR" --start "$SLICE_START" --speed "$SPEED" "$@" >"$LOGS/replay-$name.log" 2>&1 &
+  REPLAY_PID=$!
+  local deadline=$((SECONDS + 60))
+  until curl -s -o /dev/null "http://127.0.0.1:$REPLAY_PORT/api/v3/ping"; do
+    kill -0 "$REPLAY_PID" 2>/dev/null || die "replay exchange exited; see $LOGS/replay-$name.log"
+    ((SECONDS < deadline)) || die "replay exchange not up in 60 s"
+    sleep 0.3
+  done
+}
+
+job_args() { # db scenario
+  printf '%s\n' --exchange binance --base-url "http://127.0.0.1:$REPLAY_PORT" --symbols "$SYMBOLS" \
+    --interval 1m --model "$WORK/model.onnx" --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
+    --jdbc-user chronoprice --checkpoint-dir "file://$WORK/checkpoints/$2" --checkpoint-interval 5 \
+    --parallelism 2
+}
+
+submit() { # db scenario [savepoint]
+  local args
+  mapfile -t args < <(job_args "$1" "$2")
+  JOB_ID="$("$CLUSTER" submit --jar "$WORK/job.jar" ${3:+--savepoint "$3"} -- "${args[@]}")"
+}
+
+# --- observing the job -------------------------------------------------------------------------------
+
+# RUNNING for the job and every task: Flink reports the job RUNNING while tasks still deploy.
+job_fully_running() {
+  curl -sf "$REST/jobs/$JOB_ID" |
+    jq -e '.state == "RUNNING" and ([.vertices[].status] | all(. == "RUNNING"))' >/dev/null
+}
+job_restarts() {
+  curl -sf "$REST/jobs/$JOB_ID/metrics?get=numRestarts" | jq -r '.[0].value // "0"' 2>/dev/null || echo 0
+}
+count() { # db table
+  psql_writer "$1" -c "SELECT count(*) FROM $2" 2>/dev/null || echo -1
+}
+
+wait_running() { # timeout
+  local deadline=$((SECONDS + $1))
+  until job_fully_running; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# Waits until new candle rows land (count above $2) or the run is complete.
+wait_rows_flow() { # db baseline timeout
+  local deadline=$((SECONDS + $3)) c
+  while ((SECONDS < deadline)); do
+    c="$(count "$1" candles)"
+    if ((c > $2 || c >= EXPECTED_CANDLES)); then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+
+wait_complete() { # db timeout
+  local deadline=$((SECONDS + $2)) c p
+  while ((SECONDS < deadline)); do
+    c="$(count "$1" candles)"
+    p="$(count "$1" predictions)"
+    if ((c >= EXPECTED_CANDLES && p >= EXPECTED_WINDOWS)); then
+      log "complete: $c candles, $p predictions"
+      return 0
+    fi
+    sleep 2
+  done
+  log "not complete after $2 s: $(count "$1" candles)/$EXPECTED_CANDLES candles, $(count "$1" predictions)/$EXPECTED_WINDOWS predictions"
+  return 1
+}
+
+# The source's counters, summed over its subtasks, from the REST metrics API.
+source_metrics() {
+  local vid ids
+  vid="$(curl -sf "$REST/jobs/$JOB_ID" | jq -r '.vertices[] | select(.name | test("exchange-candles")) | .id' | head -n 1)"
+  [[ -n "$vid" ]] || return 0
+  ids="$(curl -sf "$REST/jobs/$JOB_ID/vertices/$vid/subtasks/metrics" |
+    jq -r '[.[].id | select(test("candleSource\\.(candlesEmitted|candlesRejected|polls|httpErrors|retries)$|candleSource\\.reason\\."))] | join(",")')"
+  [[ -n "$ids" ]] || return 0
+  curl -sf "$REST/jobs/$JOB_ID/vertices/$vid/subtasks/metrics?get=$ids&agg=sum" |
+    jq -r '.[] | "\(.id | sub(".*candleSource\\."; "")) \(.sum)"' | sort
+}
+
+finish_job() { # db: let late writes land, then cancel, and stop the exchange
+  sleep 8
+  "$CLUSTER" cancel "$JOB_ID" || true
+  local deadline=$((SECONDS + 60))
+  while [[ "$("$CLUSTER" job-state "$JOB_ID" 2>/dev/null)" != CANCELED ]] && ((SECONDS < deadline)); do sleep 1; done
+  JOB_ID=""
+  stop_pid "$REPLAY_PID" 10
+  REPLAY_PID=""
+}
+
+# --- checks ------------------------------------------------------------------------------------------
+
+dump() { # db scenario: sorted rows, time stamps as epoch ms, floats in PostgreSQL's shortest round-trip form
+  psql_writer "$1" -c "COPY (SELECT symbol, (extract(epoch FROM open_time) * 1000)::bigint, open, high, low,
+      close, volume FROM candles WHERE exchange = 'binance' ORDER BY 1, 2) TO STDOUT" >"$WORK/$2-candles.tsv"
+  psql_writer "$1" -c "COPY (SELECT symbol, (extract(epoch FROM target_open_time) * 1000)::bigint, model_version,
+      predicted_close, lower_close, upper_close, naive_close, (extract(epoch FROM window_end_open_time) * 1000)::bigint
+      FROM predictions WHERE exchange = 'binance' ORDER BY 1, 2, 3) TO STDOUT" >"$WORK/$2-predictions.tsv"
+  psql_writer "$1" -c "COPY (SELECT symbol, first_open_time_after, missing_candles FROM candle_gaps ORDER BY 1, 2)
+      TO STDOUT" >"$WORK/$2-gaps.tsv"
+}
+
+# Sets the RESULT_* figures of a scenario and FAILS (reasons) from the database and the dumps.
+check() { # db scenario replays-allowed(0|1)
+  local db="$1" name="$2" allow_replays="$3"
+  FAILS=()
+  dump "$db" "$name"
+  cut -f1,2 "$WORK/expected-candles.tsv" | sort >"$WORK/$name-expected-keys.tsv"
+  cut -f1,2 "$WORK/$name-candles.tsv" | sort >"$WORK/$name-stored-keys.tsv"
+  RESULT_CANDLES=$(wc -l <"$WORK/$name-candles.tsv")
+  RESULT_LOST=$(comm -23 "$WORK/$name-expected-keys.tsv" "$WORK/$name-stored-keys.tsv" | wc -l)
+  RESULT_EXTRA=$(comm -13 "$WORK/$name-expected-keys.tsv" "$WORK/$name-stored-keys.tsv" | wc -l)
+  ((RESULT_LOST == 0)) || FAILS+=("$RESULT_LOST candles lost")
+  ((RESULT_EXTRA == 0)) || FAILS+=("$RESULT_EXTRA candles outside the slice")
+
+  local models
+  models=$(psql_writer "$db" -c "SELECT count(*) FROM models")
+  [[ "$(psql_writer "$db" -c "SELECT string_agg(DISTINCT window_size::text, ',') FROM models")" == "$WINDOW" ]] ||
+    FAILS+=("model window size is not $WINDOW")
+  # One row per expected window and model version, nothing else.
+  local expected_pred="$WORK/$name-expected-pred-keys.tsv"
+  psql_writer "$db" -c "COPY (SELECT model_version FROM models ORDER BY 1) TO STDOUT" |
+    while read -r m; do awk -v m="$m" '{ printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"; done |
+    sort >"$expected_pred"
+  cut -f1-3 "$WORK/$name-predictions.tsv" | sort >"$WORK/$name-stored-pred-keys.tsv"
+  RESULT_PREDICTIONS=$(wc -l <"$WORK/$name-predictions.tsv")
+  RESULT_PRED_LOST=$(comm -23 "$expected_pred" "$WORK/$name-stored-pred-keys.tsv" | wc -l)
+  RESULT_PRED_EXTRA=$(comm -13 "$expected_pred" "$WORK/$name-stored-pred-keys.tsv" | wc -l)
+  ((RESULT_PRED_LOST == 0)) || FAILS+=("$RESULT_PRED_LOST predictions missing (of $models model version(s))")
+  ((RESULT_PRED_EXTRA == 0)) || FAILS+=("$RESULT_PRED_EXTRA predictions for windows that are not full")
+  # Every prediction's window ends one interval before its target.
+  awk -F'\t' '$8 + 60000 != $2 { bad++ } END { exit bad > 0 }' "$WORK/$name-predictions.tsv" ||
+    FAILS+=("predictions whose window_end_open_time is not target - 1 interval")
+
+  RESULT_GAPS=$(wc -l <"$WORK/$name-gaps.tsv")
+  ((RESULT_GAPS == 0)) || FAILS+=("$RESULT_GAPS gaps recorded in a gap-free slice")
+
+  # Values: the clean run against the recorded CSV (numerically, exact doubles), the others against it.
+  if [[ "$name" == clean ]]; then
+    RESULT_VALUES_DIFF=$(join -t $'\t' <(awk -F'\t' '{ print $1 ":" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$WORK/expected-candles.tsv" | sort) \
+      <(awk -F'\t' '{ print $1 ":" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$WORK/clean-candles.tsv" | sort) |
+      awk -F'\t' '{ for (i = 2; i <= 6; i++) if ($i + 0 != $(i + 5) + 0) { d++; break } } END { print d + 0 }')
+    ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF candles differ from the recorded CSV")
+  else
+    RESULT_VALUES_DIFF=$(($(diff "$WORK/clean-candles.tsv" "$WORK/$name-candles.tsv" | grep -c '^[<>]' || true) +
+      $(diff "$WORK/clean-predictions.tsv" "$WORK/$name-predictions.tsv" | grep -c '^[<>]' || true)))
+    ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF dump lines differ from the clean run")
+  fi
+
+  # Write attempts: keys written more than once (replays) and keys written with different values.
+  RESULT_ATTEMPTS=$(psql_writer "$db" -c "SELECT count(*) FROM write_attempts")
+  RESULT_REPLAYED=$(psql_writer "$db" -c "SELECT count(*) FROM (SELECT tbl, k FROM write_attempts
+      GROUP BY tbl, k HAVING count(*) > 1) r")
+  RESULT_REPLAYED_WRITES=$(psql_writer "$db" -c "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n
+      FROM write_attempts GROUP BY tbl, k) r")
+  RESULT_DIVERGENT=$(psql_writer "$db" -c "SELECT count(*) FROM (SELECT tbl, k FROM write_attempts
+      GROUP BY tbl, k HAVING count(DISTINCT v) > 1) r")
+  ((RESULT_DIVERGENT == 0)) || FAILS+=("$RESULT_DIVERGENT keys written with different values")
+  if ((!allow_replays && RESULT_REPLAYED > 0)); then
+    FAILS+=("$RESULT_REPLAYED keys written more than once without any failure")
+  fi
+}
+
+declare -A STATUS NOTES
+ORDER=()
+
+report() { # scenario notes
+  local name="$1" verdict=PASS
+  ((${#FAILS[@]} == 0)) || verdict=FAIL
+  STATUS[$name]=$verdict
+  NOTES[$name]="$2${FAILS[*]:+; FAILED: $(IFS=';'; echo "${FAILS[*]}")}"
+  ORDER+=("$name")
+  printf '| %s | %s | %s/%s | %s | %s/%s | %s | %s | %s | %s | %s |\n' "$name" "$verdict" \
+    "$RESULT_CANDLES" "$EXPECTED_CANDLES" "$RESULT_LOST" "$RESULT_PREDICTIONS" "$EXPECTED_WINDOWS" \
+    "$RESULT_PRED_LOST" "$((RESULT_EXTRA + RESULT_PRED_EXTRA))" "$RESULT_VALUES_DIFF" \
+    "$RESULT_REPLAYED ($RESULT_REPLAYED_WRITES writes) / $RESULT_DIVERGENT" "${NOTES[$name]}" >>"$SUMMARY"
+  log "$name: $verdict ${NOTES[$name]}"
+}
+
+# --- scenarios ---------------------------------------------------------------------------------------
+
+# Starts exchange and job, waits for the job to run and for rows; sets T_SUBMIT.
+begin_run() { # scenario [fault flags...]
+  local name="$1"
+  shift
+  create_scenario_db "cp_${name//-/_}"
+  start_replay "$name" "$@"
+  submit "cp_${name//-/_}" "$name"
+  wait_running 180 || die "$name: job $JOB_ID not running after 180 s: $(curl -s "$REST/jobs/$JOB_ID/exceptions" | head -c 2000)"
+  wait_rows_flow "cp_${name//-/_}" 0 120 || die "$name: no candle rows 120 s after the job started"
+}
+
+scenario_clean() {
+  begin_run clean
+  wait_complete cp_clean 600 || true
+  finish_job
+  check cp_clean clean 0
+  report clean "reference run"
+}
+
+scenario_faults() {
+  # ~10 % of requests fail in one of four ways (exclusive), 10 % are delayed 300 ms.
+  begin_run faults --fault-5xx 0.03 --fault-429 0.02 --retry-after 1 --fault-malformed 0.025 \
+    --fault-truncated 0.025 --delay-ms 300 --delay-fraction 0.1 --seed 7
+  wait_complete cp_faults 600 || true
+  source_metrics >"$WORK/faults-metrics.txt" || true
+  local restarts
+  restarts="$(job_restarts)"
+  finish_job
+  check cp_faults faults 0
+  local m
+  m="$(tr '\n' ' ' <"$WORK/faults-metrics.txt")"
+  grep -q '^httpErrors [1-9]' "$WORK/faults-metrics.txt" || FAILS+=("httpErrors not visible in the metrics")
+  grep -q '^candlesRejected [1-9]' "$WORK/faults-metrics.txt" || FAILS+=("candlesRejected not visible in the metrics")
+  report faults "job restarts $restarts; source metrics (sum of subtasks): $m"
+}
+
+scenario_tm_kill() {
+  local db=cp_tm_kill i victim t_kill t_detect t_running t_flow base r0 times=()
+  begin_run tm-kill
+  for i in 1 2 3; do
+    sleep 20 # let checkpoints complete and rows flow between failures
+    r0="$(job_restarts)"
+    # The lowest-numbered live TaskManager: with one slot each and parallelism 2, every one runs tasks.
+    victim="$(cd "$FLINK_CLUSTER_DIR/pids" && ls taskmanager-*.pid | sed 's/^taskmanager-//; s/\.pid$//' | sort -n | head -n 1)"
+    t_kill=$(now_ms)
+    "$CLUSTER" kill-taskmanager "$victim"
+    WAIT=0 "$CLUSTER" add-taskmanager >/dev/null
+    # Detected: a task leaves RUNNING or the restart counter moves (REST metrics lag by up to a second).
+    local deadline=$((SECONDS + 120))
+    while job_fully_running && (($(job_restarts) <= r0)); do
+      ((SECONDS < deadline)) || die "tm-kill: failure $i not detected in 120 s"
+      sleep 0.2
+    done
+    t_detect=$(now_ms)
+    wait_running 180 || die "tm-kill: job not running again 180 s after failure $i"
+    t_running=$(now_ms)
+    base="$(count "$db" candles)"
+    wait_rows_flow "$db" "$base" 120 || die "tm-kill: no new rows 120 s after failure $i"
+    t_flow=$(now_ms)
+    times+=("kill $i (taskmanager-$victim): detected $(((t_detect - t_kill) / 1000)).$(((t_detect - t_kill) % 1000 / 100)) s, RUNNING $(((t_running - t_kill) / 1000)).$(((t_running - t_kill) % 1000 / 100)) s, new rows $(((t_flow - t_kill) / 1000)).$(((t_flow - t_kill) % 1000 / 100)) s")
+    log "tm-kill: ${times[-1]}"
+  done
+  wait_complete "$db" 600 || true
+  local restarts
+  restarts="$(job_restarts)"
+  finish_job
+  check "$db" tm-kill 1
+  report tm-kill "job restarts $restarts; $(IFS=';'; echo "${times[*]}")"
+}
+
+scenario_pg_outage() {
+  local db=cp_pg_outage t_down t_up t_running t_flow base r0 restarts exited
+  # The JDBC sink's close() rethrows the failed flush while the task is already failing, and Flink
+  # treats that as fatal for the whole TaskManager process (see RELIABILITY.md): without a supervisor
+  # that replaces exited TaskManagers, as systemd or Kubernetes would, no slot is left to restart on.
+  [[ "${PG_OUTAGE_SUPERVISE:-1}" == 1 ]] && "$CLUSTER" supervise
+  begin_run pg-outage
+  sleep 20
+  r0="$(job_restarts)"
+  # Graceful stop: LocalDatabaseMain's shutdown hook stops its postmaster (pg_ctl stop).
+  stop_pid "$PG_PID" 60
+  PG_PID=""
+  t_down=$(now_ms)
+  log "pg-outage: PostgreSQL stopped; restarting it in 60 s"
+  sleep 60
+  start_postgres 2
+  t_up=$(now_ms)
+  log "pg-outage: PostgreSQL back after $(((t_up - t_down) / 1000)) s"
+  # The job restarts by itself (restart strategy); wait for tasks RUNNING and new rows.
+  wait_running 240 || die "pg-outage: job not running 240 s after PostgreSQL came back"
+  base="$(count "$db" candles)"
+  wait_rows_flow "$db" "$base" 240 || die "pg-outage: no new rows after PostgreSQL came back"
+  t_flow=$(now_ms)
+  wait_complete "$db" 600 || true
+  restarts="$(job_restarts)"
+  finish_job
+  "$CLUSTER" unsupervise
+  exited=$(find "$FLINK_CLUSTER_DIR/pids" -name '*.exited' | wc -l)
+  check "$db" pg-outage 1
+  report pg-outage "PostgreSQL down $(((t_up - t_down) / 1000)) s; job restarts during the run $((restarts - r0)); TaskManagers that exited by themselves and were replaced by the watchdog: $exited; new rows $(((t_flow - t_up) / 1000)) s after PostgreSQL was back"
+}
+
+scenario_savepoint() {
+  local db=cp_savepoint savepoint t_stop t_flow base
+  begin_run savepoint
+  sleep 30
+  savepoint="$("$CLUSTER" stop-with-savepoint "$JOB_ID" "$WORK/savepoints")"
+  t_stop=$(now_ms)
+  JOB_ID=""
+  base="$(count "$db" candles)"
+  log "savepoint: stopped at $base candles with $savepoint; resubmitting in 10 s"
+  sleep 10 # the exchange's clock runs on: ~17 candles per symbol wait to be read after the restore
+  submit "$db" savepoint "$savepoint"
+  wait_running 180 || die "savepoint: resubmitted job not running"
+  wait_rows_flow "$db" "$base" 120 || die "savepoint: no new rows after the resubmit"
+  t_flow=$(now_ms)
+  wait_complete "$db" 600 || true
+  finish_job
+  check "$db" savepoint 0
+  report savepoint "stopped at $base candles; new rows $(((t_flow - t_stop) / 1000)) s after the stop (10 s of it deliberate)"
+}
+
+# --- main --------------------------------------------------------------------------------------------
+
+# Ports are not defaults of anything else in the repository (scripts/local-run-smoke.sh uses 55439 and
+# 18090): a clash would make a PostgreSQL restart land on somebody else's server.
+check_ports_free() {
+  local port
+  for port in "$PG_PORT" "$REPLAY_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "port $port is in use; set PG_PORT, REPLAY_PORT, FLINK_REST_PORT or FLINK_RPC_PORT"
+    fi
+  done
+}
+
+main() {
+  local scenarios=("$@") s
+  check_ports_free
+  ((${#scenarios[@]})) || scenarios=(tm-kill pg-outage faults savepoint)
+  wait_for_model
+  prepare_artifacts
+  make_slice
+  start_postgres 1
+  CLUSTER_STARTED=1
+  "$CLUSTER" start
+  [[ "${REUSE_CLEAN:-0}" == 1 && -f "$SUMMARY" ]] && mv "$SUMMARY" "$SUMMARY.$(date +%H%M%S)"
+  cat >"$SUMMARY" <<EOF
+Slice: $SYMBOLS, $SLICE_CANDLES 1m candles each from $SLICE_START, replay speed ${SPEED}x; parallelism 2 on
+2 TaskManagers x 1 slot; checkpoints every 5 s. Work dir: $WORK
+
+| scenario | result | candles stored/expected | candles lost | predictions stored/expected | predictions lost | extra rows | values differing from clean | keys written >1x (extra writes) / with different values | notes |
+|---|---|---|---|---|---|---|---|---|---|
+EOF
+  if [[ "${REUSE_CLEAN:-0}" == 1 && -s "$WORK/clean-candles.tsv" && -s "$WORK/clean-predictions.tsv" ]]; then
+    log "reusing the clean run's dumps in $WORK"
+  else
+    CURRENT=clean
+    scenario_clean
+  fi
+  for s in "${scenarios[@]}"; do
+    [[ "$s" == clean ]] && continue
+    CURRENT="$s"
+    "scenario_${s//-/_}"
+  done
+  CURRENT=""
+  echo
+  cat "$SUMMARY"
+  local failed=0
+  for s in "${ORDER[@]}"; do
+    echo "$s: ${STATUS[$s]}"
+    [[ "${STATUS[$s]}" == PASS ]] || failed=1
+  done
+  return "$failed"
+}
+
+main "$@"
