@@ -3,6 +3,7 @@ package io.chronoprice.job.source.exchange;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Predicate;
 
 /** Reading the exchanges' array-of-arrays candle bodies, field by field, without throwing on a bad row. */
 final class JsonRows {
@@ -12,22 +13,16 @@ final class JsonRows {
 
     /** The body as a JSON array, or a {@link MalformedResponseException} naming what was wrong. */
     static JsonNode readArray(String body, String what) throws MalformedResponseException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new MalformedResponseException(
-                    what + ": body is not valid JSON: " + ExchangeHttp.abbreviate(body), e);
-        }
-        if (root == null || !root.isArray()) {
-            throw new MalformedResponseException(
-                    what + ": expected a JSON array but got " + ExchangeHttp.abbreviate(body), null);
-        }
-        return root;
+        return read(body, what, JsonNode::isArray, "array");
     }
 
     /** The body as a JSON object, or a {@link MalformedResponseException}. */
     static JsonNode readObject(String body, String what) throws MalformedResponseException {
+        return read(body, what, JsonNode::isObject, "object");
+    }
+
+    private static JsonNode read(String body, String what, Predicate<JsonNode> expected, String expectedName)
+            throws MalformedResponseException {
         JsonNode root;
         try {
             root = MAPPER.readTree(body);
@@ -35,9 +30,9 @@ final class JsonRows {
             throw new MalformedResponseException(
                     what + ": body is not valid JSON: " + ExchangeHttp.abbreviate(body), e);
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || !expected.test(root)) {
             throw new MalformedResponseException(
-                    what + ": expected a JSON object but got " + ExchangeHttp.abbreviate(body), null);
+                    what + ": expected a JSON " + expectedName + " but got " + ExchangeHttp.abbreviate(body), null);
         }
         return root;
     }
