@@ -121,13 +121,12 @@ public final class JobMain {
     }
 
     private static StreamExecutionEnvironment environment(JobOptions options) {
+        // The restart strategy is left to the cluster (Flink's default with checkpointing: exponential delay).
         Configuration conf = Configuration.fromMap(Map.of(
                 "execution.checkpointing.interval",
                 options.checkpointInterval().toMillis() + " ms",
                 "execution.checkpointing.externalized-checkpoint-retention",
-                "RETAIN_ON_CANCELLATION",
-                "restart-strategy.type",
-                "exponential-delay"));
+                "RETAIN_ON_CANCELLATION"));
         // Without --checkpoint-dir the cluster's own execution.checkpointing.dir applies.
         if (!options.checkpointDir().isBlank()) {
             conf.setString("execution.checkpointing.dir", options.checkpointDir());
