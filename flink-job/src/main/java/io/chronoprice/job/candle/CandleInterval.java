@@ -1,6 +1,7 @@
 package io.chronoprice.job.candle;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -42,12 +43,16 @@ public enum CandleInterval {
         return Math.floorDiv(timeMs, millis) * millis;
     }
 
+    /** Looked up for every window the job scores, so a map rather than a scan. */
+    private static final Map<String, CandleInterval> BY_CODE =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(CandleInterval::code, i -> i));
+
     public static CandleInterval fromCode(String code) {
-        return Arrays.stream(values())
-                .filter(i -> i.code.equals(code))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown candle interval '" + code
-                        + "'; expected one of "
-                        + Arrays.stream(values()).map(CandleInterval::code).collect(Collectors.joining(", "))));
+        CandleInterval interval = BY_CODE.get(code);
+        if (interval == null) {
+            throw new IllegalArgumentException("Unknown candle interval '" + code + "'; expected one of "
+                    + Arrays.stream(values()).map(CandleInterval::code).collect(Collectors.joining(", ")));
+        }
+        return interval;
     }
 }
