@@ -1,9 +1,10 @@
 """Loading the shared candle CSVs and enumerating gap-free windows with their targets.
 
-Format (see ../shared/data/README.md): gzip CSV, header open_time_ms,open,high,low,close,volume,
+Format (the shared candle format, see the model card): gzip CSV, header open_time_ms,open,high,low,close,volume,
 sorted, no duplicates, missing candles simply absent. Gaps are detected by the timestamp step.
 """
 import gzip
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from features import compute_features
+from features import features_for
 
 INTERVAL_MS = {"1m": 60_000, "5m": 300_000, "1h": 3_600_000}
 FILE_RE = re.compile(r"binance_spot_(?P<symbol>[A-Z0-9]+)_(?P<interval>1m|5m|1h)(?:_[0-9-]+)?\.csv\.gz$")
@@ -28,6 +29,26 @@ class Series:
     @property
     def interval_ms(self):
         return INTERVAL_MS[self.interval]
+
+    @property
+    def label(self):
+        """Symbol and first year, e.g. BTCUSDT-2021: one symbol can have several disjoint periods."""
+        year = datetime.fromtimestamp(int(self.open_time_ms[0]) / 1000, tz=timezone.utc).year
+        return f"{self.symbol}-{year}"
+
+
+DATA_DIR_ENV = "CHRONOPRICE_DATA_DIR"
+
+
+def data_dirs(given=None):
+    """The candle folders to read: the given ones, else $CHRONOPRICE_DATA_DIR and its extra/ folder if present."""
+    if given:
+        return [Path(d) for d in given]
+    root = os.environ.get(DATA_DIR_ENV)
+    if not root:
+        raise SystemExit(f"no candle data: pass --data-dir or set {DATA_DIR_ENV} to a folder of "
+                         "binance_spot_<SYMBOL>_<interval>.csv.gz files")
+    return [Path(root)] + ([Path(root) / "extra"] if (Path(root) / "extra").is_dir() else [])
 
 
 def parse_utc_ms(text):
@@ -60,6 +81,19 @@ def load_dir(directory, interval="1m", symbols=None):
     return series
 
 
+def load_dirs(directories, interval="1m", symbols=None):
+    """load_dir over several folders (e.g. two periods of the same symbols), in the given order."""
+    found = []
+    for d in directories:
+        try:
+            found += load_dir(d, interval, symbols)
+        except FileNotFoundError:
+            pass
+    if not found:
+        raise FileNotFoundError(f"no {interval} candle files in {[str(d) for d in directories]}")
+    return found
+
+
 def target_indices(series, window, start_ms=None, end_ms=None):
     """Indices i of target candles whose N predecessors form a valid window.
 
@@ -84,10 +118,14 @@ def target_indices(series, window, start_ms=None, end_ms=None):
     return idx[keep]
 
 
-def windows(series, targets, window):
-    """Features [B, N, 5], last close [B] and target log-return [B] for target indices."""
+def windows(series, targets, window, spec="1"):
+    """Features [B, N, F], last close [B], target log-return [B] and window scale [B] for target indices.
+
+    The scale is what the spec's model outputs are multiplied by to give log-returns (1 for spec 1).
+    """
     rows = targets[:, None] + np.arange(-window, 0)[None, :]
     o, h, l, c, v = (series.ohlcv[rows, k] for k in range(5))
     last_close = c[:, -1]
     target = np.log(series.ohlcv[targets, 3] / last_close)
-    return compute_features(o, h, l, c, v), last_close, target
+    features, scale = features_for(spec, series.open_time_ms[rows], o, h, l, c, v)
+    return features, last_close, target, scale

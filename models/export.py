@@ -1,8 +1,9 @@
 """Exports a training checkpoint to ONNX with the metadata the Java side checks.
 
-Contract: opset 17, input `features` float32 [batch, N, 5] (raw features.py output,
-dynamic batch), output `quantiles` float32 [batch, 3] = next log-return quantiles
-(q0.1, q0.5, q0.9) relative to the window's last close. Scaling is inside the graph.
+Contract: opset 17, input `features` float32 [batch, N, F] (features.py output of the model's
+spec, dynamic batch), output `quantiles` float32 [batch, 3] = quantiles (q0.1, q0.5, q0.9) of the
+next log-return relative to the window's last close, in `output_units` (log_return, or window_scale:
+multiply by the window's features.window_scale). Feature standardisation is inside the graph.
 Writes <version>.onnx, <version>.onnx.sha256 (sha256sum format) and <version>.json
 (metadata + evaluation table, loaded into the `models` table).
 
@@ -26,7 +27,8 @@ OPSET = 17
 INPUT_NAME = "features"
 OUTPUT_NAME = "quantiles"
 METADATA_KEYS = ("model_version", "window_size", "feature_names", "quantiles", "feature_spec_version", "interval",
-                 "training_data_range", "created_at", "input_name", "output_name", "scaling", "eval_metrics")
+                 "training_data_range", "created_at", "input_name", "output_name", "output_units", "scaling",
+                 "eval_metrics")
 
 
 def load_model(checkpoint_path):
@@ -52,6 +54,7 @@ def metadata(meta, eval_summary):
         "created_at": meta["trained_at"],
         "input_name": INPUT_NAME,
         "output_name": OUTPUT_NAME,
+        "output_units": meta.get("output_units", "log_return"),
         "scaling": json.dumps(meta["scaling"], sort_keys=True),
     }
     if eval_summary is not None:
@@ -89,8 +92,8 @@ def export(checkpoint_path, out_dir, eval_path=None):
     Path(f"{onnx_path}.sha256").write_text(f"{digest}  {onnx_path.name}\n")
     card = {**props, "scaling": meta["scaling"], "onnx_file": onnx_path.name, "sha256": digest,
             "opset": OPSET, "architecture": {"type": "LSTM", **model.config, "head": "q50 -/+ softplus offsets"},
-            "training": {k: meta[k] for k in ("symbols", "train_end", "val_end", "best_epoch", "best_val_pinball",
-                                              "train_command", "train_seconds")}}
+            "training": {k: meta[k] for k in ("symbols", "series", "train_end", "val_end", "best_epoch",
+                                              "best_val_pinball", "train_command", "train_seconds") if k in meta}}
     card.pop("eval_metrics", None)
     if evaluation:
         card["evaluation"] = evaluation
@@ -100,12 +103,13 @@ def export(checkpoint_path, out_dir, eval_path=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v1.pt"))
+    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v2.pt"))
     p.add_argument("--out-dir", default=str(HERE))
-    p.add_argument("--eval", default=str(HERE / "eval" / "metrics.json"),
-                   help="evaluate.py output to embed; skipped if the file does not exist")
+    p.add_argument("--eval", help="evaluate.py output to embed (default eval/<version>/metrics.json); "
+                                  "skipped if the file does not exist")
     args = p.parse_args(argv)
-    path = export(args.checkpoint, args.out_dir, args.eval)
+    version = load_model(args.checkpoint)[1]["model_version"]
+    path = export(args.checkpoint, args.out_dir, args.eval or HERE / "eval" / version / "metrics.json")
     print(f"wrote {path} ({path.stat().st_size} bytes) sha256 {sha256_of(path)}")
 
 

@@ -1,8 +1,9 @@
 """Trains the quantile LSTM on real 1m Binance candles and saves a checkpoint.
 
-Splits are fixed by the target candle's open time (UTC): train < --train-end,
-validation [--train-end, --val-end), test >= --val-end (never touched here).
-Scaling is fitted on the training split only. Each epoch trains on a fresh random
+Splits are fixed by the target candle's open time (UTC), the same for every series, so they
+are ordered in time: train < --train-end, validation [--train-end, --val-end), test >= --val-end
+(never touched here). Scaling is fitted on the training split only. The default is model v2
+(feature spec 2, regime-free); v1's command is in the model card. Each epoch trains on a fresh random
 subset of the training windows so a full run fits in ~20 minutes on 2 cores; early
 stopping watches the validation pinball loss, and --max-minutes caps the wall clock.
 
@@ -18,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from data import load_dir, parse_utc_ms, target_indices, windows
-from features import DEFAULT_WINDOW, FEATURE_NAMES, FEATURE_SPEC_VERSION
+from data import data_dirs, load_dirs, parse_utc_ms, target_indices, windows
+from features import DEFAULT_WINDOW, SPECS
 from model import QUANTILES, QuantileLSTM, pinball_loss
 
 HERE = Path(__file__).resolve().parent
@@ -28,29 +29,32 @@ DEFAULT_SYMBOLS = "BTCUSDT,ETHUSDT,BNBUSDT,SOLUSDT,XRPUSDT"
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data-dir", default=str(HERE.parent.parent / "shared" / "data"))
+    p.add_argument("--data-dir", action="append",
+                   help="folder of shared-format candle files (repeatable); default: $CHRONOPRICE_DATA_DIR "
+                        "and its extra/ folder")
     p.add_argument("--symbols", default=DEFAULT_SYMBOLS, help="comma-separated")
     p.add_argument("--interval", default="1m")
     p.add_argument("--window", type=int, default=DEFAULT_WINDOW)
-    p.add_argument("--train-end", default="2021-05-01", help="UTC; first target time not in train")
-    p.add_argument("--val-end", default="2021-05-12", help="UTC; first target time of the test split")
-    p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--feature-spec", default="2", choices=sorted(SPECS))
+    p.add_argument("--train-end", default="2025-06-20", help="UTC; first target time not in train")
+    p.add_argument("--val-end", default="2025-07-05", help="UTC; first target time of the test split")
+    p.add_argument("--hidden", type=int, default=64)
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--epochs", type=int, default=25)
-    p.add_argument("--samples-per-epoch", type=int, default=40_000)
+    p.add_argument("--samples-per-epoch", type=int, default=80_000)
     p.add_argument("--val-samples", type=int, default=20_000)
     p.add_argument("--scaling-samples", type=int, default=50_000)
     p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--patience", type=int, default=5, help="epochs without validation improvement")
-    p.add_argument("--max-minutes", type=float, default=20,
-                   help="wall-clock budget; no new epoch starts after it (the machine is shared)")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--patience", type=int, default=4, help="epochs without validation improvement")
+    p.add_argument("--max-minutes", type=float, default=25,
+                   help="wall-clock budget; no new epoch starts after it")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=1,
-                   help="torch threads; 1 measured 3x faster than 2 on the shared 2-core machine (OpenMP spin)")
-    p.add_argument("--version", default="lstm-1m-v1")
-    p.add_argument("--out", default=str(HERE / "checkpoints" / "lstm-1m-v1.pt"))
+                   help="torch threads; on a small machine with other work running, 1 avoids OpenMP spin-waiting")
+    p.add_argument("--version", default="lstm-1m-v2")
+    p.add_argument("--out", help="default: checkpoints/<version>.pt")
     return p.parse_args(argv)
 
 
@@ -61,14 +65,19 @@ def sample(index, n, rng):
     return index
 
 
-def gather(series_list, index, window):
-    """Features and targets for (series id, target index) pairs, as float32 tensors."""
+def gather(series_list, index, window, spec):
+    """Features and targets (in the spec's output units) for (series id, target index) pairs, as float32 tensors."""
     xs, ys = [], []
     for sid in np.unique(index[:, 0]):
-        x, _, y = windows(series_list[sid], index[index[:, 0] == sid, 1], window)
+        x, _, y, scale = windows(series_list[sid], index[index[:, 0] == sid, 1], window, spec)
         xs.append(x)
-        ys.append(y)
+        ys.append(model_units(y, scale))
     return torch.from_numpy(np.concatenate(xs).astype(np.float32)), torch.from_numpy(np.concatenate(ys).astype(np.float32))
+
+
+def model_units(log_return, scale):
+    """A target log-return in the model's output units; a window whose scale is 0 (no price moved) gives 0."""
+    return np.divide(log_return, scale, out=np.zeros_like(log_return), where=scale > 0)
 
 
 def split_index(series_list, window, start_ms, end_ms):
@@ -97,32 +106,40 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(args.seed)
 
-    series_list = load_dir(args.data_dir, args.interval, set(args.symbols.split(",")))
+    args.out = args.out or str(HERE / "checkpoints" / f"{args.version}.pt")
+    spec = args.feature_spec
+    feature_names = SPECS[spec]["names"]
+    series_list = load_dirs(data_dirs(args.data_dir), args.interval, set(args.symbols.split(",")))
     train_end, val_end = parse_utc_ms(args.train_end), parse_utc_ms(args.val_end)
     train_index = split_index(series_list, args.window, None, train_end)
     val_index = split_index(series_list, args.window, train_end, val_end)
-    print(f"symbols {[s.symbol for s in series_list]}: {len(train_index)} train / {len(val_index)} validation windows",
+    print(f"series {[s.label for s in series_list]}: {len(train_index)} train / {len(val_index)} validation windows",
           flush=True)
 
-    scale_x, scale_y = gather(series_list, sample(train_index, args.scaling_samples, rng), args.window)
+    scale_x, _ = gather(series_list, sample(train_index, args.scaling_samples, rng), args.window, spec)
     feature_mean = scale_x.double().mean(dim=(0, 1))
+    # A feature that never varies in the sample (the day of the week in a short slice) keeps a unit std.
     feature_std = scale_x.double().std(dim=(0, 1))
-    all_train_targets = [windows(s, train_index[train_index[:, 0] == sid, 1], args.window)[2]
-                         for sid, s in enumerate(series_list)]
-    target_std = float(np.std(np.concatenate(all_train_targets)))
-    static_quantiles = {s.symbol: [float(q) for q in np.quantile(t, (0.1, 0.9))]
-                        for s, t in zip(series_list, all_train_targets)}
+    feature_std = torch.where(feature_std > 1e-8, feature_std, torch.ones_like(feature_std))
+    train_windows = [windows(s, train_index[train_index[:, 0] == sid, 1], args.window, spec)
+                     for sid, s in enumerate(series_list)]
+    target_std = float(np.std(np.concatenate([model_units(w[2], w[3]) for w in train_windows])))
+    static_quantiles = {}
+    for s, w in zip(series_list, train_windows):
+        if len(w[2]):
+            static_quantiles.setdefault(s.symbol, [float(q) for q in np.quantile(w[2], (0.1, 0.9))])
+    del train_windows
 
-    model = QuantileLSTM(len(FEATURE_NAMES), args.hidden, args.layers, args.dropout)
+    model = QuantileLSTM(len(feature_names), args.hidden, args.layers, args.dropout)
     model.set_scaling(feature_mean, feature_std, target_std)
-    val_x, val_y = gather(series_list, sample(val_index, args.val_samples, rng), args.window)
+    val_x, val_y = gather(series_list, sample(val_index, args.val_samples, rng), args.window, spec)
     val_y = val_y / target_std
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     best = (float("inf"), None, 0)
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
-        x, y = gather(series_list, sample(train_index, args.samples_per_epoch, rng), args.window)
+        x, y = gather(series_list, sample(train_index, args.samples_per_epoch, rng), args.window, spec)
         y = y / target_std
         order = torch.from_numpy(rng.permutation(len(y)))
         model.train()
@@ -158,10 +175,12 @@ def main(argv=None):
             "model_version": args.version,
             "window_size": args.window,
             "interval": args.interval,
-            "feature_names": list(FEATURE_NAMES),
-            "feature_spec_version": FEATURE_SPEC_VERSION,
+            "feature_names": list(feature_names),
+            "feature_spec_version": spec,
+            "output_units": SPECS[spec]["output_units"],
             "quantiles": list(QUANTILES),
-            "symbols": [s.symbol for s in series_list],
+            "symbols": sorted({s.symbol for s in series_list}),
+            "series": [s.label for s in series_list],
             "train_end": args.train_end,
             "val_end": args.val_end,
             "training_data_range": f"{iso_minute(first_ms)}/{iso_minute(train_end)}",

@@ -9,39 +9,46 @@ import onnx
 import torch
 
 import export
-from features import FEATURE_NAMES, FEATURE_SPEC_VERSION
+from features import SPECS
 from tests import onnx_numpy
 
 MODELS = Path(__file__).resolve().parent.parent
-VERSION = "lstm-1m-v1"
-ONNX_PATH = MODELS / f"{VERSION}.onnx"
 
 
-class CommittedArtifactTest(unittest.TestCase):
+class CommittedArtifactTest:
+    """The checks every committed model gets; subclasses name the version."""
+
+    VERSION = None
+    SPEC = None
+
     @classmethod
     def setUpClass(cls):
-        cls.proto = onnx.load(str(ONNX_PATH))
+        cls.onnx_path = MODELS / f"{cls.VERSION}.onnx"
+        cls.proto = onnx.load(str(cls.onnx_path))
         cls.props = {p.key: p.value for p in cls.proto.metadata_props}
-        cls.card = json.loads((MODELS / f"{VERSION}.json").read_text())
-        cls.fixture = json.loads((MODELS / "fixtures" / f"parity-{VERSION}.json").read_text())
-        cls.sha = hashlib.sha256(ONNX_PATH.read_bytes()).hexdigest()
+        cls.card = json.loads((MODELS / f"{cls.VERSION}.json").read_text())
+        cls.fixture = json.loads((MODELS / "fixtures" / f"parity-{cls.VERSION}.json").read_text())
+        cls.sha = hashlib.sha256(cls.onnx_path.read_bytes()).hexdigest()
 
     def test_sha256_file(self):
-        self.assertEqual((MODELS / f"{VERSION}.onnx.sha256").read_text(), f"{self.sha}  {VERSION}.onnx\n")
+        self.assertEqual((MODELS / f"{self.VERSION}.onnx.sha256").read_text(), f"{self.sha}  {self.VERSION}.onnx\n")
         self.assertEqual(self.card["sha256"], self.sha)
         self.assertEqual(self.fixture["model_sha256"], self.sha)
 
     def test_size_and_checker(self):
-        self.assertLess(ONNX_PATH.stat().st_size, 1_000_000)
+        self.assertLess(self.onnx_path.stat().st_size, 1_000_000)
         onnx.checker.check_model(self.proto, full_check=True)
 
     def test_metadata(self):
-        self.assertEqual(set(self.props), set(export.METADATA_KEYS))
-        self.assertEqual(self.props["model_version"], VERSION)
+        # v1 was exported before models said their output units (its outputs are log-returns).
+        expected_keys = set(export.METADATA_KEYS) - ({"output_units"} if self.SPEC == "1" else set())
+        self.assertEqual(set(self.props), expected_keys)
+        self.assertEqual(self.props["model_version"], self.VERSION)
         self.assertEqual(self.props["window_size"], "60")
-        self.assertEqual(self.props["feature_names"], ",".join(FEATURE_NAMES))
+        self.assertEqual(self.props["feature_names"], ",".join(SPECS[self.SPEC]["names"]))
         self.assertEqual(self.props["quantiles"], "0.1,0.5,0.9")
-        self.assertEqual(self.props["feature_spec_version"], FEATURE_SPEC_VERSION)
+        self.assertEqual(self.props["feature_spec_version"], self.SPEC)
+        self.assertEqual(self.props.get("output_units", "log_return"), SPECS[self.SPEC]["output_units"])
         self.assertEqual(self.props["interval"], "1m")
         self.assertEqual((self.props["input_name"], self.props["output_name"]), ("features", "quantiles"))
         for key, value in self.props.items():
@@ -64,11 +71,21 @@ class CommittedArtifactTest(unittest.TestCase):
         np.testing.assert_allclose(actual, expected, atol=1e-6, rtol=0)
 
     def test_checkpoint_reproduces_fixture_outputs(self):
-        model, _ = export.load_model(MODELS / "checkpoints" / f"{VERSION}.pt")
+        model, _ = export.load_model(MODELS / "checkpoints" / f"{self.VERSION}.pt")
         x = torch.tensor([w["features"] for w in self.fixture["windows"]], dtype=torch.float32)
         with torch.no_grad():
             actual = model(x).numpy()
         np.testing.assert_allclose(actual, [w["outputs"] for w in self.fixture["windows"]], atol=1e-6, rtol=0)
+
+
+class V1ArtifactTest(CommittedArtifactTest, unittest.TestCase):
+    VERSION = "lstm-1m-v1"
+    SPEC = "1"
+
+
+class V2ArtifactTest(CommittedArtifactTest, unittest.TestCase):
+    VERSION = "lstm-1m-v2"
+    SPEC = "2"
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Training smoke test: a tiny slice, two short epochs, export, then run the ONNX graph.
+"""Training smoke test (model v2, the default): a tiny slice, two short epochs, export, then run the ONNX graph.
 
 Keeps train.py / export.py from rotting; full training is offline (see README).
 Uses only models/testdata, never ../shared.
@@ -13,7 +13,7 @@ import torch
 
 import export
 import train
-from features import FEATURE_NAMES
+from features import FEATURE_NAMES_V2 as FEATURE_NAMES
 from tests import onnx_numpy
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
@@ -33,7 +33,7 @@ class TrainExportSmokeTest(unittest.TestCase):
         cls.onnx_path = export.export(checkpoint, out, eval_path=None)
         cls.proto = onnx.load(str(cls.onnx_path))
         cls.model, cls.meta = export.load_model(checkpoint)
-        cls.x = torch.from_numpy(np.random.default_rng(0).normal(0, 0.003, (5, 60, len(FEATURE_NAMES))).astype(np.float32))
+        cls.x = torch.from_numpy(np.random.default_rng(0).normal(0, 1, (5, 60, len(FEATURE_NAMES))).astype(np.float32))
 
     @classmethod
     def tearDownClass(cls):
@@ -45,7 +45,7 @@ class TrainExportSmokeTest(unittest.TestCase):
         (inp,), (out,) = self.proto.graph.input, self.proto.graph.output
         self.assertEqual(inp.name, "features")
         self.assertEqual(out.name, "quantiles")
-        self.assertEqual([d.dim_param or d.dim_value for d in inp.type.tensor_type.shape.dim], ["batch", 60, 5])
+        self.assertEqual([d.dim_param or d.dim_value for d in inp.type.tensor_type.shape.dim], ["batch", 60, len(FEATURE_NAMES)])
         self.assertEqual([d.dim_param or d.dim_value for d in out.type.tensor_type.shape.dim], ["batch", 3])
 
     def test_metadata_keys(self):
@@ -55,6 +55,7 @@ class TrainExportSmokeTest(unittest.TestCase):
         self.assertEqual(props["feature_names"], ",".join(FEATURE_NAMES))
         self.assertEqual(props["quantiles"], "0.1,0.5,0.9")
         self.assertEqual(props["training_data_range"], "2021-04-30T12:00Z/2021-05-01T00:00Z")
+        self.assertEqual((props["feature_spec_version"], props["output_units"]), ("2", "window_scale"))
 
     def test_onnx_graph_matches_pytorch(self):
         with torch.no_grad():
