@@ -41,7 +41,7 @@ done
 
 prediction=$(curl -sfi "http://127.0.0.1:28080/price/prediction?symbol=btcusdt") || fail "API did not answer"
 grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lacks the disclaimer header"
-grep -q '"modelVersion":"lstm-1m-v1"' <<<"$prediction" || fail "unexpected prediction: $prediction"
+grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
 
 kill -TERM $UP_PID
 wait $UP_PID 2>/dev/null || true

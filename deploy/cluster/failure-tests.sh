@@ -24,7 +24,7 @@
 # Settings (environment): RELIABILITY_WORK_DIR (default a new /tmp dir, kept for inspection),
 # REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
 # (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
-# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v1.onnx), MODEL_WAIT_SECONDS (0), JOB_JAR,
+# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v2.onnx), MODEL_WAIT_SECONDS (0), JOB_JAR,
 # REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
 # PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
 # The whole suite takes ~20 minutes on 2 busy cores.
@@ -46,7 +46,7 @@ SLICE_CANDLES="${SLICE_CANDLES:-300}"
 SYMBOLS="${SYMBOLS:-BTCUSDT,ETHUSDT,SOLUSDT}"
 PG_PORT="${PG_PORT:-56871}"
 REPLAY_PORT="${REPLAY_PORT:-18793}"
-MODEL="${MODEL:-$ROOT/models/lstm-1m-v1.onnx}"
+MODEL="${MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
 MODEL_WAIT_SECONDS="${MODEL_WAIT_SECONDS:-0}"
 JOB_JAR="${JOB_JAR:-$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar}"
 WINDOW=60 # the model's window size (checked against the models table after each run)

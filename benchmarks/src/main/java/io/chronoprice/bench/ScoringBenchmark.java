@@ -1,13 +1,18 @@
 package io.chronoprice.bench;
 
 import io.chronoprice.job.ParityFixture;
-import io.chronoprice.job.features.WindowFeatures;
+import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.OnnxModel;
 import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.Predictor;
+import io.chronoprice.job.serving.OnlineServing;
+import io.chronoprice.job.serving.ServingParams;
+import io.chronoprice.job.serving.ServingState;
+import io.chronoprice.job.source.DemoData;
 import io.chronoprice.job.window.CandleWindow;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,10 +27,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Windows per second, on one thread, of three ways to score: bare ONNX Runtime on ready features (batch 1),
- * the job's scoring step (features + ORT + prediction row, what {@code PredictFunction} does per window),
- * and bare ORT at batch 64. Inputs are the real candle windows of the parity fixture; run from the
- * repository root with {@code -Dchronoprice.models=models}.
+ * Windows per second, on one thread, of three ways to score with the shipped model (lstm-1m-v2): bare ONNX
+ * Runtime on ready features (batch 1); the job's whole per-window path, features + ORT + raw forecast
+ * ({@code PredictFunction}) and then the online layers, guard and calibration ({@code ServeFunction}); and bare
+ * ORT at batch 64. Inputs are 500 consecutive real 1m windows (models/testdata/2025), so every step of the
+ * online layers settles its previous forecast. Run from the repository root with
+ * {@code -Dchronoprice.models=models}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,21 +46,29 @@ public class ScoringBenchmark {
     private List<CandleWindow> windows;
     private float[][] features;
     private float[] batch;
+    private ServingState serving;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
-        windows = ParityFixture.load().cases().stream()
-                .map(ParityFixture.Case::window)
-                .toList();
-        ModelArtifact artifact = ParityFixture.model();
+        List<Candle> candles = DemoData.read(
+                        ParityFixture.MODELS_DIR.resolve("testdata/2025/binance_spot_BTCUSDT_1m.csv.gz"),
+                        "binance",
+                        "BTCUSDT")
+                .subList(0, 560);
+        windows = new ArrayList<>();
+        for (int end = 60; end <= candles.size(); end++) {
+            windows.add(new CandleWindow(candles.subList(end - 60, end).toArray(new Candle[0])));
+        }
+        ModelArtifact artifact = ParityFixture.model(ParityFixture.V2);
         model = OnnxModel.load(artifact, "1m", 0);
         predictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC());
-        int stride = model.metadata().windowSize() * WindowFeatures.COUNT;
+        serving = new ServingState();
+        int stride = model.inputSize();
         features = new float[windows.size()][stride];
         batch = new float[BATCH * stride];
         for (int i = 0; i < windows.size(); i++) {
-            WindowFeatures.computeInto(windows.get(i).candles(), features[i], 0);
+            model.featureSpec().computeInto(windows.get(i).candles(), features[i], 0);
         }
         for (int b = 0; b < BATCH; b++) {
             System.arraycopy(features[b % windows.size()], 0, batch, b * stride, stride);
@@ -75,7 +90,7 @@ public class ScoringBenchmark {
     @Benchmark
     public Prediction jobScoringFunction() throws Exception {
         next = (next + 1) % windows.size();
-        return predictor.predict(windows.get(next));
+        return OnlineServing.next(serving, predictor.forecast(windows.get(next)), ServingParams.DEFAULTS);
     }
 
     @Benchmark

@@ -111,6 +111,40 @@ class EmbeddedDatabaseITCase {
     }
 
     @Test
+    void outcomeViewScoresServedRawAndBaselineIntervalsOnlyOnceResolved() throws SQLException {
+        execute(db.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+        // Served = naive (the guard gave the model no weight); raw interval 48950..49060; rolling sigma 0.1 %.
+        execute(
+                db.writer(),
+                "INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version,"
+                        + " predicted_close, lower_close, upper_close, naive_close, window_end_open_time,"
+                        + " raw_predicted_close, raw_lower_close, raw_upper_close, guard_weight, rolling_sigma,"
+                        + " ewma_sigma) VALUES ('binance', 'BTCUSDT', '1m', '2021-05-14T00:01:00Z', 'v2', 49000,"
+                        + " 48960, 49040, 49000, '2021-05-14T00:00:00Z', 49030, 48950, 49060, 0, 0.001, 0.001)");
+        String outcome = "SELECT %s FROM prediction_outcomes";
+
+        assertThat(count(
+                        db.writer(), outcome.formatted("count(winkler) + count(raw_winkler) + count(rolling_winkler)")))
+                .as("nothing is scored before its actual exists")
+                .isZero();
+
+        execute(db.writer(), insertCandle("2021-05-14T00:01:00Z", 49050));
+
+        assertThat(count(db.writer(), outcome.formatted("winkler::bigint"))).isEqualTo(80 + 10 * 10);
+        assertThat(count(db.writer(), outcome.formatted("raw_winkler::bigint"))).isEqualTo(110);
+        assertThat(count(db.writer(), outcome.formatted("count(direction_hit)")))
+                .as("a served forecast equal to naive makes no directional call")
+                .isZero();
+        assertThat(count(db.writer(), outcome.formatted("raw_direction_hit::int")))
+                .isEqualTo(1);
+        assertThat(count(db.writer(), outcome.formatted("rolling_in_interval::int")))
+                .as("49050 lies inside 49000 x exp(+/-0.128 %)")
+                .isEqualTo(1);
+        assertThat(count(db.writer(), outcome.formatted("round(rolling_winkler)::bigint")))
+                .isEqualTo(Math.round(49000 * (Math.exp(0.0012816) - Math.exp(-0.0012816))));
+    }
+
+    @Test
     void keptDataDirectorySurvivesARestart(@TempDir Path dataDir) throws SQLException {
         try (EmbeddedDatabase first = EmbeddedDatabase.start(0, dataDir, "w", "r")) {
             execute(first.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));

@@ -4,6 +4,9 @@ import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.PredictFunction;
 import io.chronoprice.job.scoring.Prediction;
+import io.chronoprice.job.scoring.RawForecast;
+import io.chronoprice.job.serving.ServeFunction;
+import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.window.FullWindowFunction;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -14,7 +17,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring
- * -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
+ * -> keyBy(series, model version) -> online layers (skill guard, interval calibration) -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
  * Operator uids are part of the savepoint contract: renaming one orphans its state.
  */
 public final class ChronoPriceJob {
@@ -27,7 +30,7 @@ public final class ChronoPriceJob {
     private final ModelArtifact model;
     private final String interval;
     private final int windowSize;
-
+    private final ServingParams serving;
     private final String exchangeLabel;
 
     /**
@@ -41,12 +44,14 @@ public final class ChronoPriceJob {
             ModelArtifact model,
             String interval,
             int windowSize,
+            ServingParams serving,
             String exchangeLabel) {
         this.source = source;
         this.sinks = sinks;
         this.model = model;
         this.interval = interval;
         this.windowSize = windowSize;
+        this.serving = serving;
         this.exchangeLabel = exchangeLabel;
     }
 
@@ -74,6 +79,10 @@ public final class ChronoPriceJob {
                 .map(new PredictFunction(model, interval, windowSize))
                 .name("onnx-predict")
                 .uid("onnx-predict")
+                .keyBy(RawForecast::servingKey)
+                .process(new ServeFunction(serving))
+                .name("online-serving")
+                .uid("online-serving")
                 .sinkTo(sinks.predictions())
                 .name("predictions-to-postgres")
                 .uid("predictions-to-postgres");

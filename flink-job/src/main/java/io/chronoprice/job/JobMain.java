@@ -6,6 +6,7 @@ import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.ModelMetadata;
 import io.chronoprice.job.scoring.ModelRegistry;
 import io.chronoprice.job.scoring.OnnxModel;
+import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
@@ -34,7 +35,7 @@ public final class JobMain {
     public static void main(String[] args) throws Exception {
         JobOptions options;
         try {
-            options = JobOptions.parse(args, System.getenv());
+            options = JobOptions.parse(args, System.getenv()).checked();
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -68,6 +69,11 @@ public final class JobMain {
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
                     + options.backtestDataDir() + "; educational use only)\n");
             System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
+            if (options.exportFile() != null) {
+                long rows = BacktestReport.export(options.db(), label, model.version(), options.exportFile());
+                System.out.println("Wrote " + rows + " forecasts to "
+                        + options.exportFile().toAbsolutePath());
+            }
         }
     }
 
@@ -112,6 +118,7 @@ public final class JobMain {
                 artifact,
                 options.interval(),
                 model.windowSize(),
+                ServingParams.DEFAULTS,
                 exchangeLabel.equals(options.exchange()) ? null : exchangeLabel);
 
         StreamExecutionEnvironment env = environment(options);

@@ -27,7 +27,8 @@ public record JobOptions(
         boolean localWebUi,
         int webUiPort,
         Path backtestDataDir,
-        String runLabel) {
+        String runLabel,
+        Path exportFile) {
 
     static final String USAGE = String.join(
             "\n",
@@ -47,7 +48,8 @@ public record JobOptions(
             "  --local-web-ui                     run in-process with the Flink web UI",
             "  --web-ui-port PORT                 [CHRONOPRICE_FLINK_UI_PORT]   default 8081",
             "  --backtest DIR                     bounded replay of a directory of candle CSVs at full speed",
-            "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')");
+            "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')",
+            "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)");
 
     public static JobOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = flags(args);
@@ -87,11 +89,20 @@ public record JobOptions(
                 flags.containsKey("local-web-ui"),
                 positive(value(flags, env, "web-ui-port", "CHRONOPRICE_FLINK_UI_PORT", "8081"), "web-ui-port"),
                 pathOrNull(backtest == null ? "" : backtest),
-                flags.getOrDefault("run-label", "backtest"));
+                flags.getOrDefault("run-label", "backtest"),
+                pathOrNull(flags.getOrDefault("export", "")));
     }
 
     public boolean isBacktest() {
         return backtestDataDir != null;
+    }
+
+    /** Fails when a flag only makes sense with another one. */
+    JobOptions checked() {
+        if (exportFile != null && !isBacktest()) {
+            throw new IllegalArgumentException("--export writes a backtest's forecasts; it needs --backtest\n" + USAGE);
+        }
+        return this;
     }
 
     private static final List<String> SWITCHES = List.of("local-web-ui");
@@ -109,7 +120,8 @@ public record JobOptions(
             "used-weight-limit",
             "web-ui-port",
             "backtest",
-            "run-label");
+            "run-label",
+            "export");
 
     private static Map<String, String> flags(String[] args) {
         Map<String, String> flags = new HashMap<>();

@@ -9,10 +9,11 @@ import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.scoring.OnnxModel;
 import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.Predictor;
+import io.chronoprice.job.serving.ServingParams;
+import io.chronoprice.job.serving.ServingReplay;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
-import io.chronoprice.job.window.CandleWindow;
 import io.chronoprice.replay.FaultConfig;
 import io.chronoprice.replay.ReplayExchange;
 import java.net.ServerSocket;
@@ -46,9 +47,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline on a Flink MiniCluster (parallelism 2), reading real candles from the replay exchange
- * over HTTP and writing to a real PostgreSQL, checked against scoring every window directly with ONNX Runtime.
+ * over HTTP and writing to a real PostgreSQL, checked against scoring every window directly with ONNX Runtime
+ * and serving it through the online layers in order.
  */
 class ChronoPriceJobITCase {
+
+    /**
+     * A guard that learns fast, so that its weight and the calibration both move within a few hundred
+     * forecasts: state lost or reset on a restore would change the stored served forecasts.
+     */
+    private static final ServingParams SERVING = new ServingParams(0.005, 20, 120, 0);
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -226,12 +234,14 @@ class ChronoPriceJobITCase {
         assertThat(storedCandles).containsExactlyElementsOf(replayedCandles);
 
         List<String> storedPredictions = query("SELECT symbol, (extract(epoch FROM target_open_time) * 1000)::bigint,"
-                + " predicted_close, lower_close, upper_close, naive_close"
-                + " FROM predictions ORDER BY symbol, target_open_time");
+                + " predicted_close, lower_close, upper_close, naive_close, raw_predicted_close, guard_weight,"
+                + " calibration_lower, calibration_upper FROM predictions ORDER BY symbol, target_open_time");
         assertThat(storedPredictions)
                 .containsExactlyElementsOf(expected.stream()
                         .map(p -> p.symbol() + " " + p.targetOpenTimeMs() + " " + p.predictedClose() + " "
-                                + p.lowerClose() + " " + p.upperClose() + " " + p.naiveClose())
+                                + p.lowerClose() + " " + p.upperClose() + " " + p.naiveClose() + " "
+                                + p.rawPredictedClose() + " " + p.guardWeight() + " " + p.calibrationLower() + " "
+                                + p.calibrationUpper())
                         .toList());
     }
 
@@ -244,16 +254,15 @@ class ChronoPriceJobITCase {
 
     private static List<Prediction> scoreEveryGapFreeWindowDirectly(Map<String, List<Candle>> series) throws Exception {
         List<Prediction> predictions = new ArrayList<>();
-        try (Predictor predictor = new Predictor(OnnxModel.load(ParityFixture.model(), "1m", 60), Clock.systemUTC())) {
+        try (Predictor predictor =
+                new Predictor(OnnxModel.load(ParityFixture.model(ParityFixture.V2), "1m", 60), Clock.systemUTC())) {
             for (List<Candle> candles : series.values()) {
-                for (int end = 59; end < candles.size(); end++) {
-                    List<Candle> window = candles.subList(end - 59, end + 1);
-                    if (window.get(59).openTimeMs() - window.get(0).openTimeMs() == 59 * 60_000L) {
-                        predictions.add(predictor.predict(new CandleWindow(window.toArray(new Candle[0]))));
-                    }
-                }
+                predictions.addAll(ServingReplay.serve(candles, predictor, SERVING));
             }
         }
+        assertThat(predictions.stream().filter(p -> p.guardWeight() > 0))
+                .as("the guard weight moves in this test")
+                .isNotEmpty();
         return predictions;
     }
 
@@ -286,9 +295,10 @@ class ChronoPriceJobITCase {
                 source.build(),
                 new ChronoPriceJob.Sinks(
                         PostgresSinks.candles(writer), PostgresSinks.gaps(writer), PostgresSinks.predictions(writer)),
-                ParityFixture.model(),
+                ParityFixture.model(ParityFixture.V2),
                 "1m",
                 60,
+                SERVING,
                 null);
     }
 

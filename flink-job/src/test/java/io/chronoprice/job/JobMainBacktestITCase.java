@@ -6,6 +6,7 @@ import io.chronoprice.db.EmbeddedDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,14 +34,19 @@ class JobMainBacktestITCase {
                     "--run-label", "it",
                     "--jdbc-url", db.writer().jdbcUrl(),
                     "--parallelism", "1",
-                    "--checkpoint-dir", data.resolve("checkpoints").toUri().toString()
+                    "--checkpoint-dir", data.resolve("checkpoints").toUri().toString(),
+                    "--export", data.resolve("forecasts.csv").toString()
                 });
             } finally {
                 System.setOut(stdout);
             }
 
             // 200 candles give 141 full windows; the last one's target lies beyond the data, so 140 are judged.
-            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| BTCUSDT | 140 |");
+            String report = printed.toString(StandardCharsets.UTF_8);
+            assertThat(report).contains("| BTCUSDT | 140 |");
+            assertThat(report).contains("rolling-vol Winkler").contains("EWMA Winkler");
+            assertThat(report).contains("Wrote " + (candles - 59) + " forecasts to");
+            assertThat(Files.readAllLines(data.resolve("forecasts.csv"))).hasSize(candles - 59 + 1);
             try (Connection c = DriverManager.getConnection(
                             db.writer().jdbcUrl(),
                             db.writer().user(),
@@ -48,7 +54,7 @@ class JobMainBacktestITCase {
                     ResultSet rs = c.createStatement()
                             .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@it'),"
                                     + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@it'),"
-                                    + " (SELECT count(*) FROM models WHERE model_version = 'lstm-1m-v1')")) {
+                                    + " (SELECT count(*) FROM models WHERE model_version = 'lstm-1m-v2')")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(candles);
                 assertThat(rs.getInt(2)).isEqualTo(candles - 59);

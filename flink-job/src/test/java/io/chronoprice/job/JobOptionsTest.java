@@ -52,4 +52,15 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--model"}, Map.of()))
                 .hasMessageContaining("--model needs a value");
     }
+
+    @Test
+    void exportNeedsABacktest() {
+        assertThat(JobOptions.parse(new String[] {"--backtest", "data", "--export", "out.csv"}, Map.of())
+                        .checked()
+                        .exportFile())
+                .hasToString("out.csv");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--export", "out.csv"}, Map.of())
+                        .checked())
+                .hasMessageContaining("--export writes a backtest's forecasts; it needs --backtest");
+    }
 }

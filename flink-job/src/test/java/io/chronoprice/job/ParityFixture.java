@@ -12,24 +12,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The train/serve parity fixture written by {@code models/make_fixtures.py}: real candle windows with the
- * features and model outputs that training computed for them.
+ * A train/serve parity fixture written by {@code models/make_fixtures.py}: real candle windows with the
+ * features, window scale and model outputs that training computed for them.
  */
-public record ParityFixture(String modelVersion, int windowSize, List<String> featureNames, List<Case> cases) {
+public record ParityFixture(
+        String modelVersion, String featureSpecVersion, int windowSize, List<String> featureNames, List<Case> cases) {
 
     /** The models folder; tests run in the module folder, the benchmarks from the repository root. */
     public static final Path MODELS_DIR = Path.of(System.getProperty("chronoprice.models", "../models"));
 
-    public static final Path MODEL = MODELS_DIR.resolve("lstm-1m-v1.onnx");
+    public static final String V1 = "lstm-1m-v1";
+    public static final String V2 = "lstm-1m-v2";
 
-    /** One window: its candles, training's features [N][5] and the model's outputs (q0.1, q0.5, q0.9). */
-    public record Case(String symbol, CandleWindow window, double[][] features, double[] outputs) {}
+    /**
+     * One window: its candles, training's features [N][F], its volatility scale (1 for models that predict
+     * log-returns) and the model's outputs (q0.1, q0.5, q0.9) in the model's units.
+     */
+    public record Case(
+            String symbol,
+            CandleWindow window,
+            double[][] features,
+            double scale,
+            double rollingSigma,
+            double ewmaSigma,
+            double[] outputs) {}
 
-    public static ParityFixture load() {
+    public static ParityFixture load(String modelVersion) {
         try {
             JsonNode root = new ObjectMapper()
                     .readTree(MODELS_DIR
-                            .resolve("fixtures/parity-lstm-1m-v1.json")
+                            .resolve("fixtures/parity-" + modelVersion + ".json")
                             .toFile());
             List<Case> cases = new ArrayList<>();
             for (JsonNode c : root.get("windows")) {
@@ -53,19 +65,30 @@ public record ParityFixture(String modelVersion, int windowSize, List<String> fe
                         symbol,
                         new CandleWindow(candles.toArray(new Candle[0])),
                         matrix(c.get("features")),
+                        c.has("scale") ? c.get("scale").asDouble() : 1.0,
+                        c.has("rolling_sigma") ? c.get("rolling_sigma").asDouble() : Double.NaN,
+                        c.has("ewma_sigma") ? c.get("ewma_sigma").asDouble() : Double.NaN,
                         vector(c.get("outputs"))));
             }
             List<String> featureNames = new ArrayList<>();
             root.get("feature_names").forEach(n -> featureNames.add(n.asText()));
             return new ParityFixture(
-                    root.get("model_version").asText(), root.get("window_size").asInt(), featureNames, cases);
+                    root.get("model_version").asText(),
+                    root.get("feature_spec_version").asText(),
+                    root.get("window_size").asInt(),
+                    featureNames,
+                    cases);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static ModelArtifact model() {
-        return ModelArtifact.fromFile(MODEL);
+    public static ModelArtifact model(String modelVersion) {
+        return ModelArtifact.fromFile(modelPath(modelVersion));
+    }
+
+    public static Path modelPath(String modelVersion) {
+        return MODELS_DIR.resolve(modelVersion + ".onnx");
     }
 
     private static double[][] matrix(JsonNode node) {

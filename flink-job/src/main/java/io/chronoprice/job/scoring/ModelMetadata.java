@@ -1,6 +1,6 @@
 package io.chronoprice.job.scoring;
 
-import io.chronoprice.job.features.WindowFeatures;
+import io.chronoprice.job.features.FeatureSpec;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +22,7 @@ public record ModelMetadata(
         String createdAt,
         String inputName,
         String outputName,
+        String outputUnits,
         String evalMetricsJson)
         implements Serializable {
 
@@ -44,6 +45,8 @@ public record ModelMetadata(
                     custom.getOrDefault("created_at", ""),
                     required(custom, "input_name", source),
                     required(custom, "output_name", source),
+                    // Models exported before regime-free ones did not say: theirs are log-returns.
+                    custom.getOrDefault("output_units", "log_return"),
                     custom.getOrDefault("eval_metrics", "{}"));
         } catch (NumberFormatException e) {
             throw new ModelException(source + ": malformed metadata: " + e.getMessage(), e);
@@ -52,13 +55,14 @@ public record ModelMetadata(
 
     /** Fails, naming the artifact and the mismatch, unless this model fits the job's features and settings. */
     public void checkCompatible(String interval, int expectedWindowSize, String source) {
-        if (!featureNames.equals(WindowFeatures.NAMES)) {
-            throw new ModelException(
-                    source + ": model features " + featureNames + " but the job computes " + WindowFeatures.NAMES);
+        FeatureSpec spec = featureSpec(source);
+        if (!featureNames.equals(spec.names())) {
+            throw new ModelException(source + ": model features " + featureNames + " but feature spec "
+                    + featureSpecVersion + " computes " + spec.names());
         }
-        if (!featureSpecVersion.equals(WindowFeatures.SPEC_VERSION)) {
-            throw new ModelException(source + ": feature spec version " + featureSpecVersion
-                    + " but the job implements " + WindowFeatures.SPEC_VERSION);
+        if (!outputUnits.equals(spec.outputUnits())) {
+            throw new ModelException(source + ": output units '" + outputUnits + "' but feature spec "
+                    + featureSpecVersion + " models output " + spec.outputUnits());
         }
         if (!Arrays.equals(quantiles, EXPECTED_QUANTILES)) {
             throw new ModelException(source + ": quantiles " + Arrays.toString(quantiles) + " but the job needs "
@@ -71,6 +75,15 @@ public record ModelMetadata(
         if (expectedWindowSize > 0 && windowSize != expectedWindowSize) {
             throw new ModelException(
                     source + ": window size " + windowSize + " but the job is configured for " + expectedWindowSize);
+        }
+    }
+
+    /** The job's implementation of this model's feature spec; fails naming the artifact if there is none. */
+    public FeatureSpec featureSpec(String source) {
+        try {
+            return FeatureSpec.forVersion(featureSpecVersion);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(source + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.chronoprice.job.features.WindowFeatures;
+import io.chronoprice.job.features.FeatureSpec;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -18,13 +18,15 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelMetadata metadata;
+    private final FeatureSpec featureSpec;
     private final long[] singleShape;
 
-    private OnnxModel(OrtEnvironment env, OrtSession session, ModelMetadata metadata) {
+    private OnnxModel(OrtEnvironment env, OrtSession session, ModelMetadata metadata, FeatureSpec featureSpec) {
         this.env = env;
         this.session = session;
         this.metadata = metadata;
-        this.singleShape = new long[] {1, metadata.windowSize(), WindowFeatures.COUNT};
+        this.featureSpec = featureSpec;
+        this.singleShape = new long[] {1, metadata.windowSize(), featureSpec.count()};
     }
 
     /**
@@ -50,8 +52,8 @@ public final class OnnxModel implements AutoCloseable {
                 throw new ModelException(artifact.source() + ": graph inputs " + session.getInputNames() + " / outputs "
                         + session.getOutputNames() + " do not match the metadata");
             }
-            OnnxModel model = new OnnxModel(env, session, metadata);
-            model.score(new float[metadata.windowSize() * WindowFeatures.COUNT], 1); // warm-up
+            OnnxModel model = new OnnxModel(env, session, metadata, metadata.featureSpec(artifact.source()));
+            model.score(new float[model.inputSize()], 1); // warm-up
             return model;
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
@@ -65,12 +67,23 @@ public final class OnnxModel implements AutoCloseable {
         return metadata;
     }
 
+    /** How the features of this model's input are computed. */
+    public FeatureSpec featureSpec() {
+        return featureSpec;
+    }
+
+    /** Floats per window in the input tensor: window size x feature count. */
+    public int inputSize() {
+        return metadata.windowSize() * featureSpec.count();
+    }
+
     /**
-     * Scores {@code batch} windows laid out row-major in {@code features} ([batch, N, COUNT]) and returns
-     * [batch][3] log-return quantiles (0.1, 0.5, 0.9) relative to each window's last close.
+     * Scores {@code batch} windows laid out row-major in {@code features} ([batch, N, count]) and returns
+     * [batch][3] quantiles (0.1, 0.5, 0.9) of the next log-return relative to each window's last close, in
+     * the model's output units (see {@link FeatureSpec#computeInto}).
      */
     public float[][] score(float[] features, int batch) throws OrtException {
-        long[] shape = batch == 1 ? singleShape : new long[] {batch, metadata.windowSize(), WindowFeatures.COUNT};
+        long[] shape = batch == 1 ? singleShape : new long[] {batch, metadata.windowSize(), featureSpec.count()};
         try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(features), shape);
                 OrtSession.Result result = session.run(Map.of(metadata.inputName(), input))) {
             return (float[][]) result.get(metadata.outputName()).orElseThrow().getValue();

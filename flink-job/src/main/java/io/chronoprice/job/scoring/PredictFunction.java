@@ -9,11 +9,11 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Scores each full window with the ONNX model. The ONNX Runtime session is native and not serializable:
+ * Scores each full window with the ONNX model into a raw forecast (the online layers come next). The ONNX Runtime session is native and not serializable:
  * the function ships the model's bytes and builds its session in {@link #open}, checked and warmed up,
  * and releases it in {@link #close}.
  */
-public class PredictFunction extends RichMapFunction<CandleWindow, Prediction> {
+public class PredictFunction extends RichMapFunction<CandleWindow, RawForecast> {
 
     private final ModelArtifact artifact;
     private final String interval;
@@ -39,12 +39,12 @@ public class PredictFunction extends RichMapFunction<CandleWindow, Prediction> {
     }
 
     @Override
-    public Prediction map(CandleWindow window) throws Exception {
+    public RawForecast map(CandleWindow window) throws Exception {
         long start = System.nanoTime();
-        Prediction prediction = predictor.predict(window);
+        RawForecast forecast = predictor.forecast(window);
         latencyMicros.update((System.nanoTime() - start) / 1000);
         predictions.inc();
-        return prediction;
+        return forecast;
     }
 
     @Override

@@ -27,12 +27,19 @@ public final class PostgresSinks {
 
     static final String UPSERT_PREDICTION = "INSERT INTO predictions"
             + " (exchange, symbol, interval, target_open_time, model_version, predicted_close, lower_close,"
-            + " upper_close, naive_close, window_end_open_time, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " upper_close, naive_close, window_end_open_time, created_at, raw_predicted_close, raw_lower_close,"
+            + " raw_upper_close, guard_weight, calibration_lower, calibration_upper, window_scale, rolling_sigma,"
+            + " ewma_sigma)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (exchange, symbol, interval, target_open_time, model_version) DO UPDATE SET"
             + " predicted_close = EXCLUDED.predicted_close, lower_close = EXCLUDED.lower_close,"
             + " upper_close = EXCLUDED.upper_close, naive_close = EXCLUDED.naive_close,"
-            + " window_end_open_time = EXCLUDED.window_end_open_time";
+            + " window_end_open_time = EXCLUDED.window_end_open_time,"
+            + " raw_predicted_close = EXCLUDED.raw_predicted_close, raw_lower_close = EXCLUDED.raw_lower_close,"
+            + " raw_upper_close = EXCLUDED.raw_upper_close, guard_weight = EXCLUDED.guard_weight,"
+            + " calibration_lower = EXCLUDED.calibration_lower, calibration_upper = EXCLUDED.calibration_upper,"
+            + " window_scale = EXCLUDED.window_scale, rolling_sigma = EXCLUDED.rolling_sigma,"
+            + " ewma_sigma = EXCLUDED.ewma_sigma";
 
     static final String INSERT_GAP = "INSERT INTO candle_gaps"
             + " (exchange, symbol, interval, last_open_time_before, first_open_time_after, missing_candles)"
@@ -72,6 +79,15 @@ public final class PostgresSinks {
                     ps.setDouble(9, p.naiveClose());
                     ps.setObject(10, utc(p.windowEndOpenTimeMs()));
                     ps.setObject(11, utc(p.createdAtMs()));
+                    ps.setDouble(12, p.rawPredictedClose());
+                    ps.setDouble(13, p.rawLowerClose());
+                    ps.setDouble(14, p.rawUpperClose());
+                    ps.setDouble(15, p.guardWeight());
+                    ps.setDouble(16, p.calibrationLower());
+                    ps.setDouble(17, p.calibrationUpper());
+                    ps.setDouble(18, p.windowScale());
+                    ps.setDouble(19, p.rollingSigma());
+                    ps.setDouble(20, p.ewmaSigma());
                 })
                 .withExecutionOptions(executionOptions())
                 .buildAtLeastOnce(connection(db)));

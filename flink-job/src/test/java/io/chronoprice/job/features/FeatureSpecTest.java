@@ -1,44 +1,118 @@
 package io.chronoprice.job.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chronoprice.job.ParityFixture;
+import io.chronoprice.job.candle.Candle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-class WindowFeaturesTest {
+/** Train/serve parity: Java computes every feature spec exactly as {@code models/features.py} does. */
+class FeatureSpecTest {
 
-    private static final ParityFixture FIXTURE = ParityFixture.load();
-
-    @Test
-    void javaFeaturesEqualTrainingFeaturesOnEveryFixtureWindow() {
-        assertThat(FIXTURE.cases()).hasSizeGreaterThanOrEqualTo(20);
-        for (ParityFixture.Case c : FIXTURE.cases()) {
-            double[][] features = WindowFeatures.compute(c.window().candles());
-            assertThat(features).hasDimensions(FIXTURE.windowSize(), WindowFeatures.COUNT);
+    @ParameterizedTest
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    void javaFeaturesEqualTrainingFeaturesOnEveryFixtureWindow(String modelVersion) {
+        ParityFixture fixture = ParityFixture.load(modelVersion);
+        FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
+        assertThat(fixture.cases()).hasSizeGreaterThanOrEqualTo(20);
+        for (ParityFixture.Case c : fixture.cases()) {
+            double[][] features = spec.compute(c.window().candles());
+            assertThat(features).hasDimensions(fixture.windowSize(), spec.count());
             for (int t = 0; t < features.length; t++) {
-                for (int f = 0; f < WindowFeatures.COUNT; f++) {
+                for (int f = 0; f < spec.count(); f++) {
                     assertThat(features[t][f])
-                            .as("%s candle %d feature %s", c.symbol(), t, WindowFeatures.NAMES.get(f))
+                            .as(
+                                    "%s %s candle %d feature %s",
+                                    modelVersion, c.symbol(), t, spec.names().get(f))
                             .isCloseTo(c.features()[t][f], within(1e-6));
                 }
             }
         }
     }
 
-    @Test
-    void tensorLayoutIsRowMajorCandleThenFeature() {
-        ParityFixture.Case c = FIXTURE.cases().get(0);
-        float[] tensor = new float[3 + FIXTURE.windowSize() * WindowFeatures.COUNT];
-
-        WindowFeatures.computeInto(c.window().candles(), tensor, 3);
-
-        assertThat(tensor[3 + 7 * WindowFeatures.COUNT + 2]).isEqualTo((float) c.features()[7][2]);
-        assertThat(tensor[tensor.length - 1]).isEqualTo((float) c.features()[FIXTURE.windowSize() - 1][4]);
+    @ParameterizedTest
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    void outputUnitIsTheWindowScaleTrainingUsed(String modelVersion) {
+        ParityFixture fixture = ParityFixture.load(modelVersion);
+        FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
+        for (ParityFixture.Case c : fixture.cases()) {
+            float[] tensor = new float[fixture.windowSize() * spec.count()];
+            double unit = spec.computeInto(c.window().candles(), tensor, 0);
+            assertThat(unit).as("%s %s", modelVersion, c.symbol()).isCloseTo(c.scale(), within(c.scale() * 1e-12));
+        }
     }
 
     @Test
-    void javaComputesTheFeaturesTrainingNamesInTheSameOrder() {
-        assertThat(WindowFeatures.NAMES).isEqualTo(FIXTURE.featureNames());
+    void baselineSigmasEqualTheEvaluationsOnEveryFixtureWindow() {
+        for (ParityFixture.Case c : ParityFixture.load(ParityFixture.V2).cases()) {
+            Candle[] window = c.window().candles();
+            assertThat(WindowVolatility.rollingSigma(window))
+                    .isCloseTo(c.rollingSigma(), within(c.rollingSigma() * 1e-9));
+            assertThat(WindowVolatility.ewmaSigma(window)).isCloseTo(c.ewmaSigma(), within(c.ewmaSigma() * 1e-9));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    void tensorLayoutIsRowMajorCandleThenFeature(String modelVersion) {
+        ParityFixture fixture = ParityFixture.load(modelVersion);
+        FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
+        ParityFixture.Case c = fixture.cases().get(0);
+        float[] tensor = new float[3 + fixture.windowSize() * spec.count()];
+
+        spec.computeInto(c.window().candles(), tensor, 3);
+
+        assertThat(tensor[3 + 7 * spec.count() + 2]).isEqualTo((float) c.features()[7][2]);
+        assertThat(tensor[tensor.length - 1])
+                .isEqualTo((float) c.features()[fixture.windowSize() - 1][spec.count() - 1]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    void javaComputesTheFeaturesTrainingNamesInTheSameOrder(String modelVersion) {
+        ParityFixture fixture = ParityFixture.load(modelVersion);
+        assertThat(FeatureSpec.forVersion(fixture.featureSpecVersion()).names()).isEqualTo(fixture.featureNames());
+    }
+
+    @Test
+    void aWindowWhereNothingMovedHasScaleZeroAndZeroPriceFeatures() {
+        Candle[] flat = new Candle[60];
+        for (int t = 0; t < flat.length; t++) {
+            flat[t] = new Candle("binance", "X", "1m", 1_700_000_000_000L + t * 60_000L, 2, 2, 2, 2, 0, 0);
+        }
+        double[][] features = FeaturesV2.INSTANCE.compute(flat);
+
+        assertThat(WindowVolatility.scale(flat)).isZero();
+        assertThat(features[59]).startsWith(0.0, 0.0, 0.0, 0.0);
+        assertThat(features[59][4]).as("no volume at all").isZero();
+    }
+
+    @Test
+    void calendarTermsFollowUtcMinuteOfDayDayOfWeekAndMinuteOfHour() {
+        // 2025-07-07 was a Monday; at 06:15 UTC the day is 375 of 1440 minutes old and the hour a quarter.
+        long monday0615 = 1_751_868_900_000L;
+        Candle[] window = new Candle[60];
+        for (int t = 0; t < 60; t++) {
+            window[t] = new Candle("binance", "X", "1m", monday0615 - (59 - t) * 60_000L, 1, 1.1, 0.9, 1, 1, 0);
+        }
+        double[] last = FeaturesV2.INSTANCE.compute(window)[59];
+
+        assertThat(last[5]).as("day sin").isCloseTo(Math.sin(2 * Math.PI * 375 / 1440), within(1e-12));
+        assertThat(last[6]).as("day cos").isCloseTo(Math.cos(2 * Math.PI * 375 / 1440), within(1e-12));
+        assertThat(last[7]).as("week sin of Monday").isCloseTo(0.0, within(1e-12));
+        assertThat(last[8]).as("week cos of Monday").isCloseTo(1.0, within(1e-12));
+        assertThat(last[9]).as("hour sin at :15").isCloseTo(1.0, within(1e-12));
+        assertThat(last[10]).as("hour cos at :15").isCloseTo(0.0, within(1e-12));
+    }
+
+    @Test
+    void anUnknownSpecIsNamed() {
+        assertThatThrownBy(() -> FeatureSpec.forVersion("9"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("feature spec 9 is not implemented");
     }
 }

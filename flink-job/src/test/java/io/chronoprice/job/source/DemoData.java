@@ -21,7 +21,11 @@ public final class DemoData {
 
     /** Every candle of a 1m demo file as the source must emit it, gaps marked in {@code missingBefore}. */
     public static List<Candle> candles(String exchange, String symbol, String symbolInFile) {
-        Path file = DIR.resolve("binance_spot_" + symbolInFile + "_1m.csv.gz");
+        return read(DIR.resolve("binance_spot_" + symbolInFile + "_1m.csv.gz"), exchange, symbol);
+    }
+
+    /** Every candle of a 1m file in the shared CSV format, gaps marked in {@code missingBefore}. */
+    public static List<Candle> read(Path file, String exchange, String symbol) {
         List<Candle> candles = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {

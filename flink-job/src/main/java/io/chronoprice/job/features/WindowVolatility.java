@@ -1,0 +1,70 @@
+package io.chronoprice.job.features;
+
+import io.chronoprice.job.candle.Candle;
+
+/**
+ * Volatility measures of one window of candles, in log-return units. The window's log-returns are
+ * ln(close_t / close_{t-1}), with ln(close_0 / open_0) for the first candle, as in the features.
+ */
+public final class WindowVolatility {
+
+    /** RiskMetrics' decay for the EWMA baseline. */
+    public static final double EWMA_LAMBDA = 0.94;
+
+    private static final double PARKINSON = 4 * Math.log(2);
+
+    private WindowVolatility() {}
+
+    /**
+     * The regime-free models' unit: sqrt((sum of squared log-returns + sum of squared ln(high/low) / (4 ln 2))
+     * / 2N), a blend of the close-to-close and the Parkinson high-low estimates. 0 only if nothing moved.
+     */
+    public static double scale(Candle[] window) {
+        double sum = 0;
+        double previousClose = window[0].open();
+        for (Candle c : window) {
+            double r = Math.log(c.close() / previousClose);
+            double hl = Math.log(c.high() / c.low());
+            sum += r * r + hl * hl / PARKINSON;
+            previousClose = c.close();
+        }
+        return Math.sqrt(sum / (2.0 * window.length));
+    }
+
+    /** Population standard deviation of the window's log-returns: the rolling-volatility baseline's sigma. */
+    public static double rollingSigma(Candle[] window) {
+        double[] returns = new double[window.length];
+        double sum = 0;
+        double previousClose = window[0].open();
+        for (int t = 0; t < window.length; t++) {
+            returns[t] = Math.log(window[t].close() / previousClose);
+            sum += returns[t];
+            previousClose = window[t].close();
+        }
+        // Two passes, as numpy computes it: the one-pass formula cancels badly for returns of 1e-5.
+        double mean = sum / window.length;
+        double squares = 0;
+        for (double r : returns) {
+            squares += (r - mean) * (r - mean);
+        }
+        return Math.sqrt(squares / window.length);
+    }
+
+    /**
+     * RiskMetrics-style EWMA volatility over the window's log-returns: weights lambda^(N-1-t), normalised to
+     * sum to 1, on the squared returns (zero mean), the newest weighing most.
+     */
+    public static double ewmaSigma(Candle[] window) {
+        double weighted = 0;
+        double weights = 0;
+        double weight = 1;
+        for (int t = window.length - 1; t >= 0; t--) {
+            double previousClose = t == 0 ? window[0].open() : window[t - 1].close();
+            double r = Math.log(window[t].close() / previousClose);
+            weighted += weight * r * r;
+            weights += weight;
+            weight *= EWMA_LAMBDA;
+        }
+        return Math.sqrt(weighted / weights);
+    }
+}

@@ -1,0 +1,32 @@
+package io.chronoprice.job.scoring;
+
+/**
+ * What a model says about the next candle of one series, before the online layers: the 0.1, 0.5 and 0.9
+ * quantiles of the next log-return relative to the window's last close, and the window's volatility measures
+ * the online layers and the baselines need.
+ *
+ * @param scale the window's volatility scale (features.WindowVolatility#scale), the unit of the guard's losses
+ * @param rollingSigma std of the window's log-returns: the rolling-volatility baseline
+ * @param ewmaSigma the window's RiskMetrics EWMA volatility: the EWMA baseline
+ */
+public record RawForecast(
+        String exchange,
+        String symbol,
+        String interval,
+        long windowEndOpenTimeMs,
+        long targetOpenTimeMs,
+        String modelVersion,
+        double lastClose,
+        double q10,
+        double q50,
+        double q90,
+        double scale,
+        double rollingSigma,
+        double ewmaSigma,
+        long createdAtMs) {
+
+    /** Online state is kept per series and model version: each version earns its own record. */
+    public String servingKey() {
+        return exchange + "|" + symbol + "|" + interval + "|" + modelVersion;
+    }
+}
