@@ -1,7 +1,7 @@
 "use strict";
 // ChronoPrice live page: plain JavaScript, no build step. Reads the API this page is served by:
 //   /symbols        the series selector
-//   /metrics/model  the model selector (window=all) and the accuracy tiles (selected window)
+//   /metrics/model  the model selector (window=all), the accuracy tiles and the raw-vs-served table (selected window)
 //   /price/history  the chart's first points, then /live (Server-Sent Events) adds and resolves them.
 (function () {
   const HISTORY_POINTS = 300; // prediction targets kept on the chart
@@ -18,6 +18,8 @@
     model: null,
     points: 0, // predictions on the chart
     actualPoints: 0, // of which resolved (actual close known)
+    rawPoints: 0, // of which carry the model's raw median (rows written before the online layers have none)
+    guardWeight: null, // guard weight of the newest prediction on the chart
     lastTarget: null, // newest target time on the chart (ISO-8601)
     events: 0, // push messages applied
     metricsUpdates: 0,
@@ -230,6 +232,7 @@
         { label: "Lower 80 %", stroke: "rgba(37, 99, 235, 0.35)", width: 1, value },
         { label: "Upper 80 %", stroke: "rgba(37, 99, 235, 0.35)", width: 1, value },
         { label: "Naive", stroke: "#d97706", width: 1, dash: [5, 4], value },
+        { label: "Raw model", stroke: "#7c3aed", width: 1, dash: [2, 3], value },
       ],
       bands: [{ series: [4, 3], fill: "rgba(37, 99, 235, 0.12)" }],
       axes: [{ values: timeTicks }, { size: 90, values: (u, ticks) => ticks.map((t) => price(t)) }],
@@ -239,7 +242,7 @@
   function render() {
     const times = [...rows.keys()].sort((a, b) => a - b);
     while (times.length > HISTORY_POINTS) rows.delete(times.shift());
-    const data = [[], [], [], [], [], []];
+    const data = [[], [], [], [], [], [], []];
     for (const t of times) {
       const r = rows.get(t);
       data[0].push(t / 1e3);
@@ -248,12 +251,14 @@
       data[3].push(r.lowerClose);
       data[4].push(r.upperClose);
       data[5].push(r.naiveClose);
+      data[6].push(r.rawPredictedClose == null ? null : r.rawPredictedClose);
     }
     if (plot) plot.setData(data);
     else plot = new uPlot(chartOptions(), data, $("chart"));
 
     state.points = plot.data[0].length;
     state.actualPoints = plot.data[1].filter((v) => v != null).length;
+    state.rawPoints = plot.data[6].filter((v) => v != null).length;
     state.lastTarget = times.length ? new Date(times[times.length - 1]).toISOString() : null;
     $("chart").dataset.points = String(state.points);
     renderLatest(times.length ? rows.get(times[times.length - 1]) : null);
@@ -269,6 +274,7 @@
   }
 
   function renderLatest(r) {
+    renderGuard(r);
     if (!r) {
       $("latest").textContent = "";
       return;
@@ -278,8 +284,38 @@
     const outcome = r.actualClose != null
       ? `actual ${price(r.actualClose)}, error ${price(r.error, r.actualClose)}`
       : "actual not known yet";
+    const raw = r.rawPredictedClose != null ? `; raw model ${price(r.rawPredictedClose)}` : "";
     $("latest").textContent = `Latest forecast for the close of ${utcTime(r.targetOpenTime)} by ${r.modelVersion}: ` +
-      `${price(r.predictedClose)}${interval}; naive ${price(r.naiveClose)}; ${outcome}.`;
+      `${price(r.predictedClose)}${interval}${raw}; naive ${price(r.naiveClose)}; ${outcome}.`;
+  }
+
+  // The skill guard in plain words, from the newest prediction: how much of the model's median is served.
+  function renderGuard(r) {
+    const el = $("guard");
+    const w = r ? r.guardWeight : null;
+    state.guardWeight = w == null ? null : w;
+    el.dataset.weight = w == null ? "" : String(w);
+    el.classList.toggle("naive", w === 0);
+    if (!r) {
+      el.textContent = "";
+      return;
+    }
+    let text;
+    if (w == null) {
+      text = "The newest prediction records no guard weight (it was written before the skill guard existed).";
+    } else if (w === 0) {
+      text = "Guard weight 0: the model has not beaten naive recently, so the naive forecast is served.";
+    } else if (w === 1) {
+      text = "Guard weight 1: the model has beaten naive clearly enough recently that its own median is served.";
+    } else {
+      text = `Guard weight ${w.toFixed(2)}: the model has beaten naive only partly or only recently, so the served ` +
+        `forecast is the naive one moved ${(100 * w).toFixed(0)} % of the way to the model's median.`;
+    }
+    if (r.calibrationLower != null && r.calibrationUpper != null) {
+      text += ` Interval calibration: the model's lower half-width × ${Math.exp(r.calibrationLower).toFixed(2)},` +
+        ` upper × ${Math.exp(r.calibrationUpper).toFixed(2)}.`;
+    }
+    el.textContent = text;
   }
 
   // ---- tiles ----
@@ -322,6 +358,7 @@
       const none = m ? "no resolved predictions in this window yet" : "no predictions in this window";
       for (const id of ["tile-mae", "tile-mase", "tile-direction", "tile-coverage"]) tile(id, "–", none, null, null);
       $("tile-mae").dataset.resolved = "0";
+      renderCompare(null, nominal);
       return;
     }
     $("tile-mae").dataset.resolved = String(m.resolved);
@@ -344,6 +381,60 @@
     const off = c.lower != null && (nominal < c.lower || nominal > c.upper);
     tile("tile-coverage", pct(c.rate), `nominal ${pct(nominal)} · ${ci(c)}${off ? " · miscalibrated" : ""}`,
       c.rate, off ? "bad" : null);
+    renderCompare(m, nominal);
+  }
+
+  // ---- raw vs served ----
+
+  // One cell of the comparison table: the shown text, the exact number in data-value (for tests), a hint on hover.
+  function cell(id, text, value, title, verdict) {
+    const el = $(id);
+    el.textContent = text;
+    el.dataset.value = value == null ? "" : String(value);
+    el.title = title || "";
+    el.classList.toggle("good", verdict === "good");
+    el.classList.toggle("bad", verdict === "bad");
+  }
+
+  function maseCell(id, mase) {
+    cell(id, mase == null ? "–" : mase.toFixed(3), mase, mase == null ? "" : mase < 1 ? "beats naive" : "does not beat naive",
+      mase == null ? null : mase > 1 ? "bad" : mase < 1 ? "good" : null);
+  }
+
+  function rateCell(id, w, nominal) {
+    const off = nominal != null && w.lower != null && (nominal < w.lower || nominal > w.upper);
+    cell(id, pct(w.rate), w.rate, w.total > 0 ? ci(w) + (off ? " · miscalibrated" : "") : "no rows", off ? "bad" : null);
+  }
+
+  function renderCompare(m, nominal) {
+    const raw = m ? m.raw : null;
+    const base = m ? m.baselines : null;
+    const none = { hits: 0, total: 0, rate: null, lower: null, upper: null };
+    maseCell("cmp-mase-served", m ? m.mase : null);
+    maseCell("cmp-mase-raw", raw ? raw.mase : null);
+    rateCell("cmp-direction-served", m ? m.directionalAccuracy : none, null);
+    rateCell("cmp-direction-raw", raw ? raw.directionalAccuracy : none, null);
+    rateCell("cmp-coverage-served", m ? m.intervalCoverage : none, nominal);
+    rateCell("cmp-coverage-raw", raw ? raw.intervalCoverage : none, nominal);
+    rateCell("cmp-coverage-rolling", base ? base.rollingVolatility.intervalCoverage : none, nominal);
+    rateCell("cmp-coverage-ewma", base ? base.ewmaVolatility.intervalCoverage : none, nominal);
+    const winkler = {
+      "cmp-winkler-served": m ? m.winklerBps : null,
+      "cmp-winkler-raw": raw ? raw.winklerBps : null,
+      "cmp-winkler-rolling": base ? base.rollingVolatility.winklerBps : null,
+      "cmp-winkler-ewma": base ? base.ewmaVolatility.winklerBps : null,
+    };
+    const known = Object.values(winkler).filter((v) => v != null);
+    const best = known.length > 1 ? Math.min(...known) : null;
+    for (const [id, v] of Object.entries(winkler)) {
+      cell(id, v == null ? "–" : v.toFixed(1), v, v === best ? "lowest (best) of the four" : "", v != null && v === best ? "good" : null);
+    }
+    const rows = !m ? "" : raw.resolved === m.resolved
+      ? `All on the same ${m.resolved} resolved predictions.`
+      : `Served: ${m.resolved} resolved predictions; raw model and baselines: the ${raw.resolved} of them written with a raw forecast.`;
+    const guard = m && m.meanGuardWeight != null ? ` Mean guard weight over the window: ${m.meanGuardWeight.toFixed(2)}.` : "";
+    $("compare-rows").textContent = rows + guard;
+    $("compare-rows").dataset.meanGuardWeight = m && m.meanGuardWeight != null ? String(m.meanGuardWeight) : "";
   }
 
   // ---- errors ----

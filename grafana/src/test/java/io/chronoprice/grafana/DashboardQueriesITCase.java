@@ -1,6 +1,7 @@
 package io.chronoprice.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chronoprice.db.DbSettings;
@@ -29,11 +30,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -66,8 +69,38 @@ class DashboardQueriesITCase {
             Types.DECIMAL);
     private static final Set<Integer> TEXT_TYPES = Set.of(Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR);
 
+    /** The first predictions of each series are written as before migration V4: no raw forecast, guard or sigmas. */
+    private static final int LEGACY_PREDICTIONS = 30;
+    /** The z of the baselines' intervals, naive x exp(+/-z sigma), as the view writes it. */
+    private static final double Z80 = 1.2816;
+
     private static EmbeddedDatabase db;
     private static Instant now;
+    /** Every seeded prediction with its actual close (null when its candle is not there), for expected values. */
+    private static final List<Seeded> SEEDED = new ArrayList<>();
+
+    /** A seeded prediction; {@code online} is null for a pre-V4 row. */
+    private record Seeded(
+            String symbol,
+            Instant target,
+            double predicted,
+            double lower,
+            double upper,
+            double naive,
+            Double actual,
+            Online online) {}
+
+    /** The V4 columns: the raw forecast, the skill guard's weight, the calibration offsets and the sigmas. */
+    private record Online(
+            double raw,
+            double rawLower,
+            double rawUpper,
+            double guardWeight,
+            double calibrationLower,
+            double calibrationUpper,
+            double windowScale,
+            double rollingSigma,
+            double ewmaSigma) {}
 
     @BeforeAll
     static void startAndSeed() throws Exception {
@@ -90,7 +123,12 @@ class DashboardQueriesITCase {
         }
     }
 
-    /** Real candles, shifted so the newest closed two minutes ago; one prediction per full window. */
+    /**
+     * Real candles, shifted so the newest closed two minutes ago; one prediction per full window. After the first
+     * {@link #LEGACY_PREDICTIONS}, each prediction is served from a raw one as the job serves it, in log-returns from
+     * the last close: median {@code w x q50} (the naive forecast itself while the guard weight w is 0), interval
+     * half-widths scaled by {@code exp(calibration offset)}.
+     */
     private static void seed(Connection c, String symbol) throws IOException, SQLException {
         List<double[]> rows = readCandles(symbol);
         long lastOpen =
@@ -99,10 +137,12 @@ class DashboardQueriesITCase {
         try (PreparedStatement candle = c.prepareStatement(
                         "INSERT INTO candles (exchange, symbol, interval,"
                                 + " open_time, open, high, low, close, volume, ingested_at) VALUES (?, ?, '1m', ?, ?, ?, ?, ?, ?, ?)");
-                PreparedStatement prediction = c.prepareStatement(
-                        "INSERT INTO predictions (exchange, symbol,"
-                                + " interval, target_open_time, model_version, predicted_close, lower_close, upper_close,"
-                                + " naive_close, window_end_open_time, created_at) VALUES (?, ?, '1m', ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement prediction = c.prepareStatement("INSERT INTO predictions (exchange, symbol,"
+                        + " interval, target_open_time, model_version, predicted_close, lower_close, upper_close,"
+                        + " naive_close, window_end_open_time, created_at, raw_predicted_close, raw_lower_close,"
+                        + " raw_upper_close, guard_weight, calibration_lower, calibration_upper, window_scale,"
+                        + " rolling_sigma, ewma_sigma)"
+                        + " VALUES (?, ?, '1m', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < rows.size(); i++) {
                 double[] r = rows.get(i);
                 Instant open = Instant.ofEpochMilli((long) r[0] + shift);
@@ -116,27 +156,82 @@ class DashboardQueriesITCase {
                 candle.setTimestamp(9, Timestamp.from(open.plus(INTERVAL).plusSeconds(3)));
                 candle.addBatch();
                 if (i + 1 >= WINDOW) {
-                    // A deterministic "model": the last close nudged up or down, with a +-0.2 % band.
-                    double last = r[4];
-                    double predicted = last * (1 + 0.0004 * Math.sin(i * 0.7));
-                    Instant target = open.plus(INTERVAL);
+                    Seeded p = predict(symbol, i, i + 1 - WINDOW, open.plus(INTERVAL), r[4], rows);
                     prediction.setString(1, EXCHANGE);
                     prediction.setString(2, symbol);
-                    prediction.setTimestamp(3, Timestamp.from(target));
+                    prediction.setTimestamp(3, Timestamp.from(p.target()));
                     prediction.setString(4, MODEL);
-                    prediction.setDouble(5, predicted);
-                    prediction.setDouble(6, predicted * 0.998);
-                    prediction.setDouble(7, predicted * 1.002);
-                    prediction.setDouble(8, last);
+                    prediction.setDouble(5, p.predicted());
+                    prediction.setDouble(6, p.lower());
+                    prediction.setDouble(7, p.upper());
+                    prediction.setDouble(8, p.naive());
                     prediction.setTimestamp(9, Timestamp.from(open));
                     prediction.setTimestamp(
-                            10, Timestamp.from(target.plusSeconds(3).plusMillis(400)));
+                            10, Timestamp.from(p.target().plusSeconds(3).plusMillis(400)));
+                    Online o = p.online();
+                    double[] online = o == null
+                            ? null
+                            : new double[] {
+                                o.raw(),
+                                o.rawLower(),
+                                o.rawUpper(),
+                                o.guardWeight(),
+                                o.calibrationLower(),
+                                o.calibrationUpper(),
+                                o.windowScale(),
+                                o.rollingSigma(),
+                                o.ewmaSigma()
+                            };
+                    for (int k = 0; k < 9; k++) {
+                        if (online == null) {
+                            prediction.setNull(11 + k, Types.DOUBLE);
+                        } else {
+                            prediction.setDouble(11 + k, online[k]);
+                        }
+                    }
                     prediction.addBatch();
+                    SEEDED.add(p);
                 }
             }
             candle.executeBatch();
             prediction.executeBatch();
         }
+    }
+
+    /** The n-th prediction of a series, made at candle i (close {@code last}) for the candle opening at target. */
+    private static Seeded predict(String symbol, int i, int n, Instant target, double last, List<double[]> rows) {
+        Double actual = i + 1 < rows.size() ? rows.get(i + 1)[4] : null;
+        if (n < LEGACY_PREDICTIONS) {
+            // A deterministic "model": the last close nudged up or down, with a +-0.2 % band.
+            double predicted = last * (1 + 0.0004 * Math.sin(i * 0.7));
+            return new Seeded(symbol, target, predicted, predicted * 0.998, predicted * 1.002, last, actual, null);
+        }
+        double q50 = 0.0006 * Math.sin(0.45 * i);
+        double down = 0.0015 * (1 + 0.4 * Math.cos(0.3 * i));
+        double up = 0.0013 * (1 + 0.4 * Math.sin(0.35 * i));
+        // Stretches of exactly 0 (naive served), of exactly 1 and of values in between.
+        double weight = Math.max(0, Math.min(1, 1.5 * Math.sin(0.05 * i)));
+        double calibrationLower = 0.3 * Math.sin(0.02 * i);
+        double calibrationUpper = 0.25 * Math.cos(0.03 * i);
+        double median = weight * q50;
+        return new Seeded(
+                symbol,
+                target,
+                last * Math.exp(median),
+                last * Math.exp(median - Math.exp(calibrationLower) * down),
+                last * Math.exp(median + Math.exp(calibrationUpper) * up),
+                last,
+                actual,
+                new Online(
+                        last * Math.exp(q50),
+                        last * Math.exp(q50 - down),
+                        last * Math.exp(q50 + up),
+                        weight,
+                        calibrationLower,
+                        calibrationUpper,
+                        0.0008,
+                        0.0011 * (1 + 0.5 * Math.sin(0.04 * i)),
+                        0.0010 * (1 + 0.5 * Math.cos(0.05 * i))));
     }
 
     private static List<double[]> readCandles(String symbol) throws IOException {
@@ -265,6 +360,268 @@ class DashboardQueriesITCase {
         }
         assertThat(tests).as("alert queries").isNotEmpty();
         return tests.stream();
+    }
+
+    @Test
+    void rangeStatOfRawVsServedMatchesAnIndependentComputation() {
+        List<Map<String, Object>> rows = runOverviewPanel(14);
+        List<Seeded> resolved = resolvedInRange(now.minus(RANGE), now);
+
+        assertThat(rows).hasSize(1);
+        Map<String, Object> stat = rows.get(0);
+        assertThat(resolved).filteredOn(p -> p.online() == null).isNotEmpty();
+        assertClose(stat, "served MASE", mase(resolved, Seeded::predicted));
+        assertClose(stat, "raw MASE", mase(withRaw(resolved), p -> p.online().raw()));
+        assertIntervals(
+                stat,
+                resolved,
+                "served coverage",
+                "raw coverage",
+                "rolling-vol coverage",
+                "EWMA-vol coverage",
+                DashboardQueriesITCase::coverage);
+        assertIntervals(
+                stat,
+                resolved,
+                "served Winkler (bps)",
+                "raw Winkler (bps)",
+                "rolling-vol Winkler (bps)",
+                "EWMA-vol Winkler (bps)",
+                DashboardQueriesITCase::winklerBps);
+        assertClose(
+                stat,
+                "mean guard weight",
+                withRaw(resolved).stream()
+                        .mapToDouble(p -> p.online().guardWeight())
+                        .average()
+                        .orElseThrow());
+        // Plausible as well as equal: rates are rates, and raw and served are different forecasts.
+        for (String rate : List.of("served coverage", "raw coverage", "rolling-vol coverage", "EWMA-vol coverage")) {
+            assertThat(number(stat, rate)).as(rate).isBetween(0.0, 1.0);
+        }
+        assertThat(number(stat, "raw Winkler (bps)")).isPositive().isNotEqualTo(number(stat, "served Winkler (bps)"));
+    }
+
+    @Test
+    void rollingRawVsServedPanelsEndOnTheLastHoursNumbersAndHaveNoRawBeforeItWasRecorded() {
+        Instant from = now.minus(RANGE);
+        List<Seeded> resolved = resolvedInRange(from, now);
+        Seeded newest = resolved.get(resolved.size() - 1);
+        List<Seeded> lastHour = resolved.stream()
+                .filter(p -> !p.target().isBefore(newest.target().minus(Duration.ofHours(1))))
+                .toList();
+
+        List<Map<String, Object>> mase = runOverviewPanel(10);
+        assertThat(mase).hasSize(resolved.size());
+        assertThat(mase.get(0).get("raw model"))
+                .as("only pre-V4 rows in the first hour")
+                .isNull();
+        Map<String, Object> last = mase.get(mase.size() - 1);
+        assertThat(last.get("time")).isEqualTo(newest.target());
+        assertClose(last, "served", mase(lastHour, Seeded::predicted));
+        assertClose(last, "raw model", mase(withRaw(lastHour), p -> p.online().raw()));
+
+        List<Map<String, Object>> coverage = runOverviewPanel(11);
+        assertThat(coverage.get(0).get("rolling volatility")).isNull();
+        assertIntervals(
+                coverage.get(coverage.size() - 1),
+                lastHour,
+                "served",
+                "raw model",
+                "rolling volatility",
+                "EWMA volatility",
+                DashboardQueriesITCase::coverage);
+
+        List<Map<String, Object>> winkler = runOverviewPanel(12);
+        assertThat(winkler.get(0).get("raw model")).isNull();
+        assertThat(number(winkler.get(0), "served")).isPositive();
+        assertIntervals(
+                winkler.get(winkler.size() - 1),
+                lastHour,
+                "served",
+                "raw model",
+                "rolling volatility",
+                "EWMA volatility",
+                DashboardQueriesITCase::winklerBps);
+    }
+
+    @Test
+    void guardPanelShowsEachPredictionsWeightAndCalibrationFactors() {
+        List<Seeded> expected = SEEDED.stream()
+                .filter(p -> p.symbol().equals(SYMBOLS.get(0)) && inRange(p, now.minus(RANGE), now))
+                .toList();
+
+        List<Map<String, Object>> rows = runOverviewPanel(13);
+
+        assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Online o = expected.get(i).online();
+            Map<String, Object> row = rows.get(i);
+            assertThat(row.get("time")).isEqualTo(expected.get(i).target());
+            if (o == null) {
+                assertThat(row.get("guard weight")).isNull();
+                assertThat(row.get("lower half-width factor")).isNull();
+            } else {
+                assertClose(row, "guard weight", o.guardWeight());
+                assertClose(row, "lower half-width factor", Math.exp(o.calibrationLower()));
+                assertClose(row, "upper half-width factor", Math.exp(o.calibrationUpper()));
+            }
+        }
+        // The seed has stretches where the naive forecast is served, where the model is, and in between.
+        List<Double> weights = rows.stream()
+                .filter(r -> r.get("guard weight") != null)
+                .map(r -> number(r, "guard weight"))
+                .toList();
+        assertThat(weights).contains(0.0, 1.0).anyMatch(w -> w > 0 && w < 1).allMatch(w -> w >= 0 && w <= 1);
+    }
+
+    @Test
+    void priceChartDrawsTheRawMedianBesideTheServedOne() {
+        List<Map<String, Object>> rows = runOverviewPanel(2);
+
+        assertThat(rows).anyMatch(r -> r.get("raw model") == null).anyMatch(r -> r.get("raw model") != null);
+        // Where the guard weight is 0 the served line lies on the naive one, the raw one does not.
+        assertThat(rows)
+                .filteredOn(r -> r.get("raw model") != null && number(r, "predicted") == number(r, "naive"))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(number(r, "raw model")).isNotEqualTo(number(r, "naive")));
+    }
+
+    // ---- expected values, straight from the definitions ----
+
+    private static boolean inRange(Seeded p, Instant from, Instant to) {
+        return !p.target().isBefore(from) && !p.target().isAfter(to);
+    }
+
+    /** The first symbol's resolved predictions with a target in [from, to], oldest first. */
+    private static List<Seeded> resolvedInRange(Instant from, Instant to) {
+        return SEEDED.stream()
+                .filter(p -> p.symbol().equals(SYMBOLS.get(0)) && p.actual() != null && inRange(p, from, to))
+                .toList();
+    }
+
+    private static List<Seeded> withRaw(List<Seeded> rows) {
+        return rows.stream().filter(p -> p.online() != null).toList();
+    }
+
+    /** Mean absolute error of a forecast over the naive forecast's on the same rows. */
+    private static double mase(List<Seeded> rows, ToDoubleFunction<Seeded> forecast) {
+        double error = 0;
+        double naive = 0;
+        for (Seeded p : rows) {
+            error += Math.abs(forecast.applyAsDouble(p) - p.actual());
+            naive += Math.abs(p.naive() - p.actual());
+        }
+        return error / naive;
+    }
+
+    private static double coverage(List<Seeded> rows, ToDoubleFunction<Seeded> lower, ToDoubleFunction<Seeded> upper) {
+        return rows.stream()
+                .mapToDouble(p -> lower.applyAsDouble(p) <= p.actual() && p.actual() <= upper.applyAsDouble(p) ? 1 : 0)
+                .average()
+                .orElseThrow();
+    }
+
+    /** Mean Winkler score (alpha 0.2: width + 10 x distance outside) in basis points of the actual close. */
+    private static double winklerBps(
+            List<Seeded> rows, ToDoubleFunction<Seeded> lower, ToDoubleFunction<Seeded> upper) {
+        return rows.stream()
+                .mapToDouble(p -> {
+                    double l = lower.applyAsDouble(p);
+                    double u = upper.applyAsDouble(p);
+                    double y = p.actual();
+                    return ((u - l) + 10 * Math.max(l - y, 0) + 10 * Math.max(y - u, 0)) / y * 10_000;
+                })
+                .average()
+                .orElseThrow();
+    }
+
+    /** A statistic of an interval, given its bounds per row. */
+    @FunctionalInterface
+    private interface IntervalStatistic {
+        double of(List<Seeded> rows, ToDoubleFunction<Seeded> lower, ToDoubleFunction<Seeded> upper);
+    }
+
+    /** Checks one statistic of the served, raw, rolling-volatility and EWMA-volatility intervals, in that order. */
+    private static void assertIntervals(
+            Map<String, Object> row,
+            List<Seeded> rows,
+            String served,
+            String raw,
+            String rolling,
+            String ewma,
+            IntervalStatistic statistic) {
+        List<Seeded> recorded = withRaw(rows);
+        assertClose(row, served, statistic.of(rows, Seeded::lower, Seeded::upper));
+        assertClose(row, raw, statistic.of(recorded, p -> p.online().rawLower(), p -> p.online()
+                .rawUpper()));
+        assertClose(
+                row,
+                rolling,
+                statistic.of(
+                        recorded,
+                        p -> p.naive() * Math.exp(-Z80 * p.online().rollingSigma()),
+                        p -> p.naive() * Math.exp(Z80 * p.online().rollingSigma())));
+        assertClose(
+                row,
+                ewma,
+                statistic.of(
+                        recorded,
+                        p -> p.naive() * Math.exp(-Z80 * p.online().ewmaSigma()),
+                        p -> p.naive() * Math.exp(Z80 * p.online().ewmaSigma())));
+    }
+
+    private static void assertClose(Map<String, Object> row, String column, double expected) {
+        assertThat(number(row, column))
+                .as(column + " in " + row)
+                .isCloseTo(expected, within(1e-9 * Math.max(1, Math.abs(expected))));
+    }
+
+    private static double number(Map<String, Object> row, String column) {
+        assertThat(row).containsKey(column);
+        Object value = row.get(column);
+        assertThat(value).as(column + " in " + row).isInstanceOf(Number.class);
+        return ((Number) value).doubleValue();
+    }
+
+    /**
+     * Runs a panel of the overview dashboard as Grafana would on first load for the first symbol (the variables'
+     * first values), as the reader; rows by column label, timestamps as Instants.
+     */
+    private static List<Map<String, Object>> runOverviewPanel(int id) {
+        JsonNode dashboard = OpsFiles.readJson(OpsFiles.grafana().resolve("dashboards/chronoprice-overview.json"));
+        JsonNode panel = panels(dashboard).stream()
+                .filter(p -> p.path("id").asInt() == id)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no panel " + id));
+        Map<String, Variable> variables = Map.of(
+                "exchange", Variable.single(EXCHANGE),
+                "symbol", Variable.single(SYMBOLS.get(0)),
+                "interval", Variable.single("1m"),
+                "model_version", Variable.single(MODEL));
+        String sql = GrafanaMacros.expandMacros(
+                GrafanaMacros.interpolateVariables(
+                        panel.path("targets").get(0).path("rawSql").asText(), variables),
+                now.minus(RANGE),
+                now,
+                INTERVAL);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = connect(db.reader());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object value = rs.getObject(i);
+                    row.put(md.getColumnLabel(i), value instanceof Timestamp t ? t.toInstant() : value);
+                }
+                rows.add(row);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("panel " + id + " failed: " + e.getMessage() + "\n" + sql, e);
+        }
+        return rows;
     }
 
     private static List<JsonNode> panels(JsonNode dashboard) {

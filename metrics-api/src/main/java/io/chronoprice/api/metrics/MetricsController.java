@@ -30,7 +30,13 @@ public class MetricsController {
         this.symbols = symbols;
     }
 
-    @Operation(summary = "MAE, RMSE, MAPE, MASE, directional accuracy (95 % Wilson CI) and 80 % interval coverage")
+    @Operation(
+            summary = "Served vs raw forecast accuracy per model version, with the naive and volatility baselines",
+            description = "Per model version, on the resolved predictions of the window: the served forecast's MAE,"
+                    + " RMSE, MAPE, MASE (vs the naive forecast), directional accuracy and 80 % interval coverage (95 %"
+                    + " Wilson CIs) and Winkler score (basis points); the raw model's MAE, MASE, directional accuracy,"
+                    + " coverage and Winkler score (raw); the rolling- and EWMA-volatility intervals' coverage and"
+                    + " Winkler score (baselines); and the mean guard weight.")
     @Get("/model")
     public MetricsReport model(
             @Nullable @QueryValue String symbol,

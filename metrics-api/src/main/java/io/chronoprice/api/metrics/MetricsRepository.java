@@ -22,6 +22,9 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
     // Also read by MetricsITCase, which checks the plan is index-backed. The window start is one scalar subquery
     // (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index bound; a null
     // window length makes it -infinity ("all").
+    // The served, raw and baseline columns are aggregated in the same pass so that all of them are judged on the
+    // same rows (the view's Winkler scores are NULL until the actual exists), each in basis points of the actual.
+    // The raw MASE divides by the naive MAE of the rows that have a raw forecast only (pre-V4 rows have none).
     String METRICS = """
             SELECT o.model_version,
                    count(*) AS predictions,
@@ -36,7 +39,25 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
                    count(*) FILTER (WHERE o.direction_hit) AS direction_hits,
                    count(o.direction_hit) AS direction_total,
                    count(*) FILTER (WHERE o.in_interval) AS coverage_hits,
-                   count(o.in_interval) AS coverage_total
+                   count(o.in_interval) AS coverage_total,
+                   avg(o.winkler / o.actual_close) * 10000 AS winkler_bps,
+                   avg(o.guard_weight) FILTER (WHERE o.actual_close IS NOT NULL) AS mean_guard_weight,
+                   count(o.raw_abs_error) AS raw_resolved,
+                   avg(o.raw_abs_error) AS raw_mae,
+                   avg(o.naive_abs_error) FILTER (WHERE o.raw_abs_error IS NOT NULL) AS raw_naive_mae,
+                   avg(o.raw_abs_error)
+                       / NULLIF(avg(o.naive_abs_error) FILTER (WHERE o.raw_abs_error IS NOT NULL), 0) AS raw_mase,
+                   count(*) FILTER (WHERE o.raw_direction_hit) AS raw_direction_hits,
+                   count(o.raw_direction_hit) AS raw_direction_total,
+                   count(*) FILTER (WHERE o.raw_in_interval) AS raw_coverage_hits,
+                   count(o.raw_in_interval) AS raw_coverage_total,
+                   avg(o.raw_winkler / o.actual_close) * 10000 AS raw_winkler_bps,
+                   count(*) FILTER (WHERE o.rolling_in_interval) AS rolling_coverage_hits,
+                   count(o.rolling_in_interval) AS rolling_coverage_total,
+                   avg(o.rolling_winkler / o.actual_close) * 10000 AS rolling_winkler_bps,
+                   count(*) FILTER (WHERE o.ewma_in_interval) AS ewma_coverage_hits,
+                   count(o.ewma_in_interval) AS ewma_coverage_total,
+                   avg(o.ewma_winkler / o.actual_close) * 10000 AS ewma_winkler_bps
             FROM prediction_outcomes o
             WHERE\s"""
             + SeriesKey.SQL_FILTER
@@ -66,7 +87,24 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             long directionHits,
             long directionTotal,
             long coverageHits,
-            long coverageTotal) {
+            long coverageTotal,
+            @Nullable Double winklerBps,
+            @Nullable Double meanGuardWeight,
+            long rawResolved,
+            @Nullable Double rawMae,
+            @Nullable Double rawNaiveMae,
+            @Nullable Double rawMase,
+            long rawDirectionHits,
+            long rawDirectionTotal,
+            long rawCoverageHits,
+            long rawCoverageTotal,
+            @Nullable Double rawWinklerBps,
+            long rollingCoverageHits,
+            long rollingCoverageTotal,
+            @Nullable Double rollingWinklerBps,
+            long ewmaCoverageHits,
+            long ewmaCoverageTotal,
+            @Nullable Double ewmaWinklerBps) {
 
         ModelMetrics toMetrics() {
             return new ModelMetrics(
@@ -81,7 +119,21 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
                     naiveMae,
                     mase,
                     WilsonInterval.of(directionHits, directionTotal),
-                    WilsonInterval.of(coverageHits, coverageTotal));
+                    WilsonInterval.of(coverageHits, coverageTotal),
+                    winklerBps,
+                    meanGuardWeight,
+                    new RawModelMetrics(
+                            rawResolved,
+                            rawMae,
+                            rawNaiveMae,
+                            rawMase,
+                            WilsonInterval.of(rawDirectionHits, rawDirectionTotal),
+                            WilsonInterval.of(rawCoverageHits, rawCoverageTotal),
+                            rawWinklerBps),
+                    new Baselines(
+                            new IntervalScore(
+                                    WilsonInterval.of(rollingCoverageHits, rollingCoverageTotal), rollingWinklerBps),
+                            new IntervalScore(WilsonInterval.of(ewmaCoverageHits, ewmaCoverageTotal), ewmaWinklerBps)));
         }
     }
 

@@ -50,7 +50,17 @@ class LivePushITCase extends ApiITCaseSupport {
                 known.close() * 1.0004,
                 known.close() * 0.999,
                 known.close() * 1.002,
-                known.close());
+                known.close(),
+                new SeedData.Online(
+                        known.close() * 1.0008,
+                        known.close() * 0.9985,
+                        known.close() * 1.0025,
+                        0.5,
+                        0.125,
+                        -0.25,
+                        0.0007,
+                        0.0009,
+                        0.0008));
         try (Connection writer = TestDatabase.writer()) {
             TestDatabase.insertCandle(writer, EXCHANGE, known);
 
@@ -82,7 +92,34 @@ class LivePushITCase extends ApiITCaseSupport {
                     .findFirst()
                     .orElseThrow();
             assertThat(outcome).contains("\"exchange\":\"replay\"", "\"symbol\":\"ETHUSDT\"");
+            // Both kinds of event carry how the served forecast was made: raw forecast, guard weight, calibration.
+            for (String kind : List.of("prediction", "outcome")) {
+                assertThat(dataOf(lines, kind))
+                        .contains(
+                                "\"rawPredictedClose\":" + prediction.online().rawPredicted(),
+                                "\"rawLowerClose\":" + prediction.online().rawLower(),
+                                "\"rawUpperClose\":" + prediction.online().rawUpper(),
+                                "\"guardWeight\":0.5",
+                                "\"calibrationLower\":0.125",
+                                "\"calibrationUpper\":-0.25");
+            }
             assertThat(lines).contains("id: prediction:" + target.openTime() + ":" + SeedData.MODEL_1);
         }
+    }
+
+    /** The data line of the first event of a kind: the event's lines lie between blank lines, in any order. */
+    private static String dataOf(List<String> lines, String kind) {
+        int at = lines.indexOf("event: " + kind);
+        assertThat(at).as("event: " + kind).isNotNegative();
+        int start = at;
+        while (start > 0 && !lines.get(start - 1).isEmpty()) {
+            start--;
+        }
+        for (int i = start; i < lines.size() && !lines.get(i).isEmpty(); i++) {
+            if (lines.get(i).startsWith("data:")) {
+                return lines.get(i);
+            }
+        }
+        throw new AssertionError("no data line for event " + kind + " in " + lines);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.ExpectedMetrics;
 import io.chronoprice.api.support.Plans;
 import io.chronoprice.api.support.SeedData;
 import io.chronoprice.api.support.TestDatabase;
@@ -23,7 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every metric the API computes in SQL, recomputed here in plain Java from the seeded rows. */
+/**
+ * Every metric the API computes in SQL, recomputed here in plain Java from the seeded rows ({@link ExpectedMetrics}):
+ * the served forecast's, the raw model's and the two volatility baselines', on windows that hold pre-V4 rows
+ * without a raw forecast, rows with both, and rows whose served forecast is the naive one.
+ */
 @MicronautTest(transactional = false)
 class MetricsITCase extends ApiITCaseSupport {
 
@@ -96,48 +101,80 @@ class MetricsITCase extends ApiITCaseSupport {
         assertThat(plan).contains("Index").doesNotContain("Seq Scan");
     }
 
-    private void assertMatches(ModelMetrics actual, List<SeedData.Prediction> rows) {
-        List<double[]> resolved = rows.stream()
-                .flatMap(p -> seed.actual(p).stream()
-                        .map(a -> new double[] {p.predicted(), a, p.naive(), p.lower(), p.upper()}))
+    @Test
+    void rawMetricsCountOnlyRowsWithARawForecastAndCompareThemWithNaiveOnThoseRows() {
+        ModelMetrics m = http.toBlocking()
+                .retrieve(
+                        "/metrics/model?symbol=BTCUSDT&window=all&model_version=" + SeedData.MODEL_1,
+                        MetricsReport.class)
+                .models()
+                .get(0);
+
+        // The first LEGACY_TARGETS rows are pre-V4 (no raw forecast); all of them are resolved.
+        assertThat(m.raw().resolved()).isEqualTo(m.resolved() - SeedData.LEGACY_TARGETS);
+        assertThat(m.raw().intervalCoverage().total()).isEqualTo(m.raw().resolved());
+        assertThat(m.baselines().rollingVolatility().intervalCoverage().total())
+                .isEqualTo(m.raw().resolved());
+        // Over fewer rows, the naive MAE is a different number: the raw MASE must not divide by the served one.
+        assertThat(m.raw().naiveMae()).isNotCloseTo(m.naiveMae(), within(1e-6 * m.naiveMae()));
+        assertThat(m.raw().mase()).isCloseTo(m.raw().mae() / m.raw().naiveMae(), within(TOLERANCE));
+    }
+
+    @Test
+    void aServedForecastEqualToTheNaiveOneMakesNoDirectionalCall() {
+        List<SeedData.Prediction> rows = seed.predictions("BTCUSDT").stream()
+                .filter(p -> p.modelVersion().equals(SeedData.MODEL_2))
                 .toList();
-        int n = resolved.size();
-        double absSum = 0;
-        double sqSum = 0;
-        double pctSum = 0;
-        double naiveAbsSum = 0;
-        long directionTotal = 0;
-        long directionHits = 0;
-        long covered = 0;
-        for (double[] r : resolved) {
-            double predicted = r[0];
-            double real = r[1];
-            double naive = r[2];
-            absSum += Math.abs(predicted - real);
-            sqSum += (predicted - real) * (predicted - real);
-            pctSum += Math.abs(predicted - real) / real;
-            naiveAbsSum += Math.abs(naive - real);
-            if (real != naive) {
-                directionTotal++;
-                if (Math.signum(predicted - naive) == Math.signum(real - naive)) {
-                    directionHits++;
-                }
-            }
-            if (r[3] <= real && real <= r[4]) {
-                covered++;
-            }
-        }
-        double mae = absSum / n;
-        double naiveMae = naiveAbsSum / n;
-        assertThat(actual.predictions()).isEqualTo(rows.size());
-        assertThat(actual.resolved()).isEqualTo(n);
-        assertThat(actual.mae()).isCloseTo(mae, within(TOLERANCE * mae));
-        assertThat(actual.rmse()).isCloseTo(Math.sqrt(sqSum / n), within(TOLERANCE * mae));
-        assertThat(actual.mapePercent()).isCloseTo(100 * pctSum / n, within(TOLERANCE));
-        assertThat(actual.naiveMae()).isCloseTo(naiveMae, within(TOLERANCE * naiveMae));
-        assertThat(actual.mase()).isCloseTo(mae / naiveMae, within(TOLERANCE));
-        assertWilson(actual.directionalAccuracy(), directionHits, directionTotal);
-        assertWilson(actual.intervalCoverage(), covered, n);
+        long moved = rows.stream()
+                .filter(p -> seed.actual(p).filter(a -> a != p.naive()).isPresent())
+                .count();
+        long called = rows.stream()
+                .filter(p -> seed.actual(p)
+                        .filter(a -> a != p.naive() && p.predicted() != p.naive())
+                        .isPresent())
+                .count();
+        ModelMetrics m = http.toBlocking()
+                .retrieve(
+                        "/metrics/model?symbol=BTCUSDT&window=all&model_version=" + SeedData.MODEL_2,
+                        MetricsReport.class)
+                .models()
+                .get(0);
+
+        // The seed serves the naive forecast itself (guard weight 0) on a good part of the rows.
+        assertThat(called).isPositive().isLessThan(moved - 10);
+        assertThat(m.directionalAccuracy().total()).isEqualTo(called);
+        // The raw median always differs from naive, so the raw forecast calls every row that moved.
+        assertThat(m.raw().directionalAccuracy().total()).isEqualTo(moved);
+    }
+
+    private void assertMatches(ModelMetrics actual, List<SeedData.Prediction> rows) {
+        ExpectedMetrics e = ExpectedMetrics.of(rows, seed::actual);
+        assertThat(actual.predictions()).isEqualTo(e.predictions());
+        assertThat(actual.resolved()).isEqualTo(e.resolved());
+        assertClose(actual.mae(), e.mae());
+        assertClose(actual.rmse(), e.rmse());
+        assertClose(actual.mapePercent(), e.mapePercent());
+        assertClose(actual.naiveMae(), e.naiveMae());
+        assertClose(actual.mase(), e.mase());
+        assertWilson(actual.directionalAccuracy(), e.direction());
+        assertWilson(actual.intervalCoverage(), e.coverage());
+        assertClose(actual.winklerBps(), e.winklerBps());
+        assertClose(actual.meanGuardWeight(), e.meanGuardWeight());
+
+        RawModelMetrics raw = actual.raw();
+        assertThat(raw.resolved()).isEqualTo(e.rawResolved());
+        assertClose(raw.mae(), e.rawMae());
+        assertClose(raw.naiveMae(), e.rawNaiveMae());
+        assertClose(raw.mase(), e.rawMase());
+        assertWilson(raw.directionalAccuracy(), e.rawDirection());
+        assertWilson(raw.intervalCoverage(), e.rawCoverage());
+        assertClose(raw.winklerBps(), e.rawWinklerBps());
+
+        assertWilson(actual.baselines().rollingVolatility().intervalCoverage(), e.rollingCoverage());
+        assertClose(actual.baselines().rollingVolatility().winklerBps(), e.rollingWinklerBps());
+        assertWilson(actual.baselines().ewmaVolatility().intervalCoverage(), e.ewmaCoverage());
+        assertClose(actual.baselines().ewmaVolatility().winklerBps(), e.ewmaWinklerBps());
+
         assertThat(Optional.ofNullable(actual.firstTargetTime()))
                 .contains(rows.stream()
                         .map(SeedData.Prediction::target)
@@ -145,14 +182,31 @@ class MetricsITCase extends ApiITCaseSupport {
                         .orElseThrow());
     }
 
+    /** Equal within a relative tolerance, or both null. */
+    private static void assertClose(Double actual, Double expected) {
+        if (expected == null) {
+            assertThat(actual).isNull();
+        } else {
+            assertThat(actual).isNotNull().isCloseTo(expected, within(TOLERANCE * Math.max(1, Math.abs(expected))));
+        }
+    }
+
     /** The Wilson score interval written as in Wilson (1927): (2np + z^2 -+ z sqrt(z^2 + 4np(1-p))) / 2(n + z^2). */
-    private static void assertWilson(WilsonInterval actual, long hits, long total) {
+    private static void assertWilson(WilsonInterval actual, ExpectedMetrics.Counts expected) {
+        long hits = expected.hits();
+        long total = expected.total();
+        assertThat(actual.hits()).isEqualTo(hits);
+        assertThat(actual.total()).isEqualTo(total);
+        if (total == 0) {
+            assertThat(actual.rate()).isNull();
+            assertThat(actual.lower()).isNull();
+            assertThat(actual.upper()).isNull();
+            return;
+        }
         double z = 1.959963984540054;
         double p = (double) hits / total;
         double root = z * Math.sqrt(z * z + 4 * total * p * (1 - p));
         double denominator = 2 * (total + z * z);
-        assertThat(actual.hits()).isEqualTo(hits);
-        assertThat(actual.total()).isEqualTo(total);
         assertThat(actual.rate()).isCloseTo(p, within(TOLERANCE));
         assertThat(actual.lower()).isCloseTo((2 * total * p + z * z - root) / denominator, within(TOLERANCE));
         assertThat(actual.upper()).isCloseTo((2 * total * p + z * z + root) / denominator, within(TOLERANCE));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chronoprice.api.disclaimer.DisclaimerFilter;
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.ExpectedMetrics;
 import io.chronoprice.api.support.HeadlessChromium;
 import io.chronoprice.api.support.SeedData;
 import io.chronoprice.api.support.TestDatabase;
@@ -22,15 +23,19 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The live page at {@code /} in real headless Chromium (Debian's, over the DevTools protocol): it loads without
- * console errors, charts the stored predictions, shows the tiles with the API's numbers and the disclaimer, and a
- * candle plus a prediction written during the test appear without a reload. Writes target/live-page.png.
+ * console errors, charts the stored predictions, shows the tiles with the API's numbers and the disclaimer, the raw
+ * model vs served table next to the baselines and the skill guard in plain words, and a candle plus a prediction
+ * written during the test appear without a reload. Writes target/live-page.png.
  *
  * <p>The page's series is its own exchange ('pagetest', real ETHUSDT candles) so the seeded series that other
  * tests recompute (and BadInputITCase's BTCUSDT row count) stay untouched.
@@ -137,12 +142,42 @@ class LivePageITCase extends ApiITCaseSupport {
                         .getIntValue())
                 .isPositive();
 
+        // Raw model vs served forecast next to the naive and volatility baselines, on the same rows, checked
+        // against the independent computation too.
+        ExpectedMetrics expected = expected(N - 1);
+        assertCell("cmp-mase-served", expected.mase());
+        assertCell("cmp-mase-raw", expected.rawMase());
+        assertCell("cmp-direction-served", rate(expected.direction()));
+        assertCell("cmp-direction-raw", rate(expected.rawDirection()));
+        assertCell("cmp-coverage-served", rate(expected.coverage()));
+        assertCell("cmp-coverage-raw", rate(expected.rawCoverage()));
+        assertCell("cmp-coverage-rolling", rate(expected.rollingCoverage()));
+        assertCell("cmp-coverage-ewma", rate(expected.ewmaCoverage()));
+        assertCell("cmp-winkler-served", expected.winklerBps());
+        assertCell("cmp-winkler-raw", expected.rawWinklerBps());
+        assertCell("cmp-winkler-rolling", expected.rollingWinklerBps());
+        assertCell("cmp-winkler-ewma", expected.ewmaWinklerBps());
+        assertThat(text("#cmp-mase-raw")).matches("\\d+\\.\\d{3}");
+        assertThat(text("#cmp-winkler-rolling")).matches("\\d+\\.\\d");
+        assertThat(text("#cmp-coverage-raw")).matches("\\d+\\.\\d %");
+        assertThat(Double.parseDouble(dataset("compare-rows", "meanGuardWeight")))
+                .isCloseTo(expected.meanGuardWeight(), within(1e-9));
+        assertThat(text("#compare-rows")).contains("same " + (N - 1) + " resolved predictions");
+        // The chart's dashed raw-model line, and the skill guard of the newest prediction in plain words.
+        assertThat(state().get("rawPoints").getIntValue()).isEqualTo(N);
+        double weight = predictions.get(N - 1).online().guardWeight();
+        assertThat(weight)
+                .as("the seed's newest page prediction serves the model")
+                .isEqualTo(1.0);
+        assertThat(Double.parseDouble(dataset("guard", "weight"))).isEqualTo(weight);
+        assertThat(text("#guard")).startsWith("Guard weight 1: ").contains("Interval calibration");
+
         // Live: the target candle of the newest prediction arrives, then the next prediction. No reload.
         chromium.evaluate("window.__sameDocument = true");
         Thread.sleep(1000); // the stream is subscribed (the feed also looks back 2 s past its first poll)
         try (Connection writer = TestDatabase.writer()) {
             TestDatabase.insertCandle(writer, EXCHANGE, candles.get(N));
-            TestDatabase.insertPrediction(writer, EXCHANGE, predictions.get(N));
+            TestDatabase.insertPrediction(writer, EXCHANGE, servedAsNaive(predictions.get(N)));
         }
         awaitState("s.points === " + (N + 1) + " && s.actualPoints === " + N, LIVE_BOUND);
         assertThat(Instant.parse(state().get("lastTarget").getStringValue()))
@@ -151,6 +186,11 @@ class LivePageITCase extends ApiITCaseSupport {
         assertThat(chromium.evaluate("window.__sameDocument === true").getBooleanValue())
                 .as("updated without a reload")
                 .isTrue();
+        // The new prediction was served with guard weight 0: the page says so, in plain words.
+        awaitState("s.guardWeight === 0", LIVE_BOUND);
+        assertThat(text("#guard"))
+                .startsWith(
+                        "Guard weight 0: the model has not beaten naive recently, so the naive forecast is served.");
         // The outcome refreshes the tiles.
         await().atMost(LIVE_BOUND).pollInterval(Duration.ofMillis(200)).until(() -> String.valueOf(N)
                 .equals(dataset("tile-mae", "resolved")));
@@ -158,6 +198,51 @@ class LivePageITCase extends ApiITCaseSupport {
 
         chromium.screenshot(SCREENSHOT);
         assertThat(chromium.errors()).as("console errors").isEmpty();
+    }
+
+    /** The same prediction served as the naive forecast itself, as the job serves it at guard weight 0. */
+    private static SeedData.Prediction servedAsNaive(SeedData.Prediction p) {
+        SeedData.Online o = p.online();
+        return new SeedData.Prediction(
+                p.symbol(),
+                p.modelVersion(),
+                p.target(),
+                p.windowEnd(),
+                p.naive(),
+                p.naive() * Math.exp(-0.0012),
+                p.naive() * Math.exp(0.0010),
+                p.naive(),
+                new SeedData.Online(
+                        o.rawPredicted(),
+                        o.rawLower(),
+                        o.rawUpper(),
+                        0.0,
+                        o.calibrationLower(),
+                        o.calibrationUpper(),
+                        o.windowScale(),
+                        o.rollingSigma(),
+                        o.ewmaSigma()));
+    }
+
+    /** Every metric over the page series' stored predictions, of which the first {@code resolved} have an actual. */
+    private ExpectedMetrics expected(int resolved) {
+        Map<Instant, Double> closes = new HashMap<>();
+        for (int i = 1; i <= resolved; i++) {
+            closes.put(candles.get(i).openTime(), candles.get(i).close());
+        }
+        return ExpectedMetrics.of(predictions.subList(0, N), p -> Optional.ofNullable(closes.get(p.target())));
+    }
+
+    private static Double rate(ExpectedMetrics.Counts counts) {
+        return counts.total() == 0 ? null : (double) counts.hits() / counts.total();
+    }
+
+    /** A comparison cell shows a number and keeps the exact value in data-value. */
+    private void assertCell(String id, Double expected) throws Exception {
+        assertThat(expected).as(id + " expected").isNotNull();
+        assertThat(Double.parseDouble(dataset(id, "value")))
+                .as(id)
+                .isCloseTo(expected, within(1e-9 * Math.max(1, Math.abs(expected))));
     }
 
     /** MAE of the first {@code resolved} predictions of the page's series against the real closes. */

@@ -58,6 +58,18 @@ class PriceITCase extends ApiITCaseSupport {
         assertThat(p.actualClose()).isNull();
         assertThat(p.error()).isNull();
         assertThat(p.inInterval()).isNull();
+        // How the served forecast was made: the raw model forecast and the online layers' state, as written.
+        SeedData.Online expected = seed.predictions("ETHUSDT").stream()
+                .filter(e -> e.target().equals(p.targetOpenTime()))
+                .findFirst()
+                .orElseThrow()
+                .online();
+        assertThat(p.rawPredictedClose()).isEqualTo(expected.rawPredicted());
+        assertThat(p.rawLowerClose()).isEqualTo(expected.rawLower());
+        assertThat(p.rawUpperClose()).isEqualTo(expected.rawUpper());
+        assertThat(p.guardWeight()).isEqualTo(expected.guardWeight());
+        assertThat(p.calibrationLower()).isEqualTo(expected.calibrationLower());
+        assertThat(p.calibrationUpper()).isEqualTo(expected.calibrationUpper());
     }
 
     @Test
@@ -93,6 +105,9 @@ class PriceITCase extends ApiITCaseSupport {
             assertThat(point.actualClose()).isEqualTo(actual);
             assertThat(point.error()).isCloseTo(expected.predicted() - actual, within(1e-9));
             assertThat(point.inInterval()).isEqualTo(expected.lower() <= actual && actual <= expected.upper());
+            assertThat(point.rawPredictedClose()).isEqualTo(expected.online().rawPredicted());
+            assertThat(point.guardWeight()).isEqualTo(expected.online().guardWeight());
+            assertThat(point.calibrationLower()).isEqualTo(expected.online().calibrationLower());
         }
     }
 
@@ -119,5 +134,27 @@ class PriceITCase extends ApiITCaseSupport {
                 .containsExactlyElementsOf(expected.stream()
                         .map(p -> p.target() + "/" + p.modelVersion())
                         .toList());
+        // Pre-V4 rows (no raw forecast) and V4 rows page side by side: raw fields null exactly where none was written.
+        for (int i = 0; i < all.size(); i++) {
+            SeedData.Online online = expected.get(i).online();
+            PredictionView point = all.get(i);
+            assertThat(point.rawPredictedClose()).isEqualTo(online == null ? null : online.rawPredicted());
+            assertThat(point.guardWeight()).isEqualTo(online == null ? null : online.guardWeight());
+        }
+        assertThat(all).filteredOn(p -> p.rawPredictedClose() == null).hasSize(SeedData.LEGACY_TARGETS);
+    }
+
+    @Test
+    void servedForecastAtGuardWeightZeroIsTheNaiveOneAndMakesNoDirectionalCall() {
+        HistoryPage page = http.toBlocking().retrieve("/price/history?symbol=ETHUSDT&limit=5000", HistoryPage.class);
+
+        List<PredictionView> naiveServed = page.points().stream()
+                .filter(p -> p.actualClose() != null && Double.valueOf(0.0).equals(p.guardWeight()))
+                .toList();
+        assertThat(naiveServed).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.predictedClose()).isEqualTo(p.naiveClose());
+            assertThat(p.rawPredictedClose()).isNotEqualTo(p.naiveClose());
+            assertThat(p.directionHit()).isNull();
+        });
     }
 }

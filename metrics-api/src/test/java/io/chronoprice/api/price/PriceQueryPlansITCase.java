@@ -42,6 +42,8 @@ class PriceQueryPlansITCase {
             ps.setNull(8, Types.VARCHAR);
             ps.setInt(9, 501);
         });
-        assertThat(plan).contains("Index").doesNotContain("Seq Scan");
+        // No Sort either: the page must come out of the index in order, or a wide range sorts every row in it
+        // to return the first 500.
+        assertThat(plan).contains("Index").doesNotContain("Seq Scan").doesNotContain("Sort");
     }
 }

@@ -17,6 +17,13 @@ import java.util.zip.GZIPInputStream;
 /**
  * The test data: real Binance 1m candles (test resources, see candles/README.md) and predictions derived from
  * them deterministically, kept in memory so tests can compute expected values independently of the API.
+ *
+ * <p>Predictions imitate the job's two kinds of rows. Rows written before migration V4 have only the served
+ * forecast (the first {@link #LEGACY_TARGETS} targets of {@link #MODEL_1} on BTCUSDT). Every other row also has
+ * the raw model forecast, the guard weight and calibration offsets and the baselines' sigmas, and its served
+ * forecast is derived from the raw one as the job derives it (in log-returns from the last close): median {@code w
+ * x q50}, so that a guard weight of exactly 0 (about half of the rows) serves the naive forecast itself and makes
+ * no directional call, and an interval whose half-widths are the raw ones scaled by {@code exp(calibration)}.
  */
 public final class SeedData {
 
@@ -27,12 +34,17 @@ public final class SeedData {
     public static final String MODEL_2 = "lstm-test-2";
 
     public static final int MODEL_2_TARGETS = 100;
+    /** The first targets of MODEL_1 on BTCUSDT are pre-V4 rows, without raw forecast, guard or sigmas. */
+    public static final int LEGACY_TARGETS = 200;
 
     /** A real candle row. */
     public record Candle(
             String symbol, Instant openTime, double open, double high, double low, double close, double volume) {}
 
-    /** A seeded prediction; the target of the last one per symbol has no candle yet (unresolved). */
+    /**
+     * A seeded prediction; the target of the last one per symbol has no candle yet (unresolved). {@code online}
+     * is null for a row written before the job recorded its raw forecast (pre-V4).
+     */
     public record Prediction(
             String symbol,
             String modelVersion,
@@ -41,7 +53,34 @@ public final class SeedData {
             double predicted,
             double lower,
             double upper,
-            double naive) {}
+            double naive,
+            Online online) {
+
+        /** A pre-V4 row: the served forecast only. */
+        public Prediction(
+                String symbol,
+                String modelVersion,
+                Instant target,
+                Instant windowEnd,
+                double predicted,
+                double lower,
+                double upper,
+                double naive) {
+            this(symbol, modelVersion, target, windowEnd, predicted, lower, upper, naive, null);
+        }
+    }
+
+    /** The V4 columns of a prediction row: the raw forecast, the online layers' state and the baselines' sigmas. */
+    public record Online(
+            double rawPredicted,
+            double rawLower,
+            double rawUpper,
+            double guardWeight,
+            double calibrationLower,
+            double calibrationUpper,
+            double windowScale,
+            double rollingSigma,
+            double ewmaSigma) {}
 
     private final Map<String, List<Candle>> candles = new TreeMap<>();
     private final List<Prediction> predictions = new ArrayList<>();
@@ -61,19 +100,55 @@ public final class SeedData {
             Candle last = rows.get(i - 1);
             Instant target = last.openTime().plusSeconds(60);
             double naive = last.close();
-            predictions.add(predict(symbol, MODEL_1, target, last, naive, 0.0008 * Math.sin(1.7 * i + phase), i));
+            double move1 = 0.0008 * Math.sin(1.7 * i + phase);
+            predictions.add(
+                    symbol.equals("BTCUSDT") && i <= LEGACY_TARGETS
+                            ? legacy(symbol, MODEL_1, target, last, naive, move1, i)
+                            : served(symbol, MODEL_1, target, last, naive, move1, i, phase));
             if (symbol.equals("BTCUSDT") && i > rows.size() - MODEL_2_TARGETS) {
-                predictions.add(predict(symbol, MODEL_2, target, last, naive, 0.0005 * Math.cos(0.9 * i), i));
+                predictions.add(served(symbol, MODEL_2, target, last, naive, 0.0005 * Math.cos(0.9 * i), i, 2.0));
             }
         }
     }
 
-    private static Prediction predict(
+    private static Prediction legacy(
             String symbol, String model, Instant target, Candle last, double naive, double move, int i) {
         double predicted = naive * (1 + move);
         double halfWidth = naive * 0.0012 * (1 + 0.5 * Math.cos(0.3 * i));
         return new Prediction(
                 symbol, model, target, last.openTime(), predicted, predicted - halfWidth, predicted + halfWidth, naive);
+    }
+
+    /** A V4 row whose raw median is the log-return {@code q50}, served as the job serves it. */
+    private static Prediction served(
+            String symbol, String model, Instant target, Candle last, double naive, double q50, int i, double phase) {
+        double down = 0.0012 * (1 + 0.5 * Math.cos(0.3 * i));
+        double up = 0.0010 * (1 + 0.5 * Math.sin(0.4 * i + phase));
+        // Clamped to [0, 1]: exactly 0 on about half of the rows, exactly 1 on a few, in between otherwise.
+        double weight = Math.max(0, Math.min(1, 1.6 * Math.sin(0.21 * i + phase)));
+        double thetaLower = 0.25 * Math.sin(0.07 * i);
+        double thetaUpper = 0.2 * Math.cos(0.11 * i + phase);
+        double median = weight * q50;
+        Online online = new Online(
+                naive * Math.exp(q50),
+                naive * Math.exp(q50 - down),
+                naive * Math.exp(q50 + up),
+                weight,
+                thetaLower,
+                thetaUpper,
+                0.0007 * (1 + 0.3 * Math.sin(0.19 * i)),
+                0.0009 * (1 + 0.5 * Math.sin(0.13 * i + phase)),
+                0.0008 * (1 + 0.5 * Math.cos(0.17 * i)));
+        return new Prediction(
+                symbol,
+                model,
+                target,
+                last.openTime(),
+                naive * Math.exp(median),
+                naive * Math.exp(median - Math.exp(thetaLower) * down),
+                naive * Math.exp(median + Math.exp(thetaUpper) * up),
+                naive,
+                online);
     }
 
     private static List<Candle> readCandles(String symbol) {

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -70,10 +71,13 @@ public final class TestDatabase {
         }
     }
 
+    /** Writes a prediction row as the job does; a row without {@code online} is written as before V4 (NULLs). */
     public static void insertPrediction(Connection c, String exchange, SeedData.Prediction p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO predictions (exchange, symbol, interval,"
                 + " target_open_time, model_version, predicted_close, lower_close, upper_close, naive_close,"
-                + " window_end_open_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " window_end_open_time, raw_predicted_close, raw_lower_close, raw_upper_close, guard_weight,"
+                + " calibration_lower, calibration_upper, window_scale, rolling_sigma, ewma_sigma)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, exchange);
             ps.setString(2, p.symbol());
             ps.setString(3, SeedData.INTERVAL);
@@ -84,6 +88,27 @@ public final class TestDatabase {
             ps.setDouble(8, p.upper());
             ps.setDouble(9, p.naive());
             ps.setObject(10, utc(p.windowEnd()));
+            SeedData.Online o = p.online();
+            double[] online = o == null
+                    ? null
+                    : new double[] {
+                        o.rawPredicted(),
+                        o.rawLower(),
+                        o.rawUpper(),
+                        o.guardWeight(),
+                        o.calibrationLower(),
+                        o.calibrationUpper(),
+                        o.windowScale(),
+                        o.rollingSigma(),
+                        o.ewmaSigma()
+                    };
+            for (int k = 0; k < 9; k++) {
+                if (online == null) {
+                    ps.setNull(11 + k, Types.DOUBLE);
+                } else {
+                    ps.setDouble(11 + k, online[k]);
+                }
+            }
             ps.executeUpdate();
         }
     }
