@@ -27,11 +27,24 @@ public sealed interface FeatureSpec extends Serializable permits FeaturesV1, Fea
     double[][] compute(Candle[] window);
 
     /**
-     * Writes the window's features as float32, row-major, into {@code out} from {@code offset} (the layout of
-     * the model's [batch, N, count] input) and returns the factor that turns the model's outputs into
-     * log-returns: 1 for a model that predicts log-returns, the window's volatility scale for a regime-free one.
+     * The factor that turns the model's outputs into log-returns: 1 for a model that predicts log-returns, the
+     * window's volatility scale for a regime-free one.
      */
-    double computeInto(Candle[] window, float[] out, int offset);
+    double outputScale(Candle[] window);
+
+    /**
+     * Writes the window's features as float32, row-major, into {@code out} from {@code offset} (the layout of
+     * the model's [batch, N, count] input) and returns {@link #outputScale}.
+     */
+    default double computeInto(Candle[] window, float[] out, int offset) {
+        int i = offset;
+        for (double[] row : compute(window)) {
+            for (double value : row) {
+                out[i++] = (float) value;
+            }
+        }
+        return outputScale(window);
+    }
 
     static FeatureSpec forVersion(String version) {
         return switch (version) {

@@ -57,13 +57,7 @@ public final class FeaturesV1 implements FeatureSpec {
     }
 
     @Override
-    public double computeInto(Candle[] window, float[] out, int offset) {
-        int i = offset;
-        for (double[] row : compute(window)) {
-            for (double value : row) {
-                out[i++] = (float) value;
-            }
-        }
+    public double outputScale(Candle[] window) {
         return 1.0;
     }
 

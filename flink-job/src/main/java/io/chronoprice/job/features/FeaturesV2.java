@@ -29,7 +29,6 @@ public final class FeaturesV2 implements FeatureSpec {
             "hour_cos");
     public static final FeaturesV2 INSTANCE = new FeaturesV2();
 
-    private static final int COUNT = NAMES.size();
     private static final long MINUTE_MS = 60_000L;
     private static final long DAY_MS = 86_400_000L;
 
@@ -50,45 +49,39 @@ public final class FeaturesV2 implements FeatureSpec {
         return NAMES;
     }
 
+    /** Spec 1's price features divided by the scale (reordered, return first), then the calendar terms. */
     @Override
     public double[][] compute(Candle[] window) {
-        double[][] features = new double[window.length][COUNT];
+        double[][] price = FeaturesV1.INSTANCE.compute(window);
         double scale = WindowVolatility.scale(window);
         double inverse = scale > 0 ? 1 / scale : 0;
-        double lastClose = window[window.length - 1].close();
-        double meanVolume = FeaturesV1.meanVolume(window);
-        double previousClose = window[0].open();
+        double[][] features = new double[window.length][];
         for (int t = 0; t < window.length; t++) {
-            Candle c = window[t];
-            double[] row = features[t];
-            row[0] = Math.log(c.close() / previousClose) * inverse;
-            row[1] = Math.log(c.close() / lastClose) * inverse;
-            row[2] = Math.log(c.high() / c.low()) * inverse;
-            row[3] = Math.log(c.close() / c.open()) * inverse;
-            row[4] = Math.log1p(c.volume() / (meanVolume + FeaturesV1.VOLUME_EPS));
-            long minute = Math.floorDiv(c.openTimeMs(), MINUTE_MS);
+            double[] p = price[t];
+            long openTime = window[t].openTimeMs();
+            long minute = Math.floorDiv(openTime, MINUTE_MS);
             double day = 2 * Math.PI * Math.floorMod(minute, 1440) / 1440;
-            double week = 2 * Math.PI * Math.floorMod(Math.floorDiv(c.openTimeMs(), DAY_MS) + 3, 7) / 7;
+            double week = 2 * Math.PI * Math.floorMod(Math.floorDiv(openTime, DAY_MS) + 3, 7) / 7;
             double hour = 2 * Math.PI * Math.floorMod(minute, 60) / 60;
-            row[5] = Math.sin(day);
-            row[6] = Math.cos(day);
-            row[7] = Math.sin(week);
-            row[8] = Math.cos(week);
-            row[9] = Math.sin(hour);
-            row[10] = Math.cos(hour);
-            previousClose = c.close();
+            features[t] = new double[] {
+                p[1] * inverse,
+                p[0] * inverse,
+                p[2] * inverse,
+                p[3] * inverse,
+                p[4],
+                Math.sin(day),
+                Math.cos(day),
+                Math.sin(week),
+                Math.cos(week),
+                Math.sin(hour),
+                Math.cos(hour)
+            };
         }
         return features;
     }
 
     @Override
-    public double computeInto(Candle[] window, float[] out, int offset) {
-        int i = offset;
-        for (double[] row : compute(window)) {
-            for (double value : row) {
-                out[i++] = (float) value;
-            }
-        }
+    public double outputScale(Candle[] window) {
         return WindowVolatility.scale(window);
     }
 

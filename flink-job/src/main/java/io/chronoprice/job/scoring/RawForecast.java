@@ -25,6 +25,44 @@ public record RawForecast(
         double ewmaSigma,
         long createdAtMs) {
 
+    /** The same forecast with other quantiles (log-returns): another model's, or a test's. */
+    public RawForecast withQuantiles(double lower, double median, double upper) {
+        return new RawForecast(
+                exchange,
+                symbol,
+                interval,
+                windowEndOpenTimeMs,
+                targetOpenTimeMs,
+                modelVersion,
+                lastClose,
+                lower,
+                median,
+                upper,
+                scale,
+                rollingSigma,
+                ewmaSigma,
+                createdAtMs);
+    }
+
+    /** The same forecast filed under another model version. */
+    public RawForecast withModelVersion(String version) {
+        return new RawForecast(
+                exchange,
+                symbol,
+                interval,
+                windowEndOpenTimeMs,
+                targetOpenTimeMs,
+                version,
+                lastClose,
+                q10,
+                q50,
+                q90,
+                scale,
+                rollingSigma,
+                ewmaSigma,
+                createdAtMs);
+    }
+
     /** Online state is kept per series and model version: each version earns its own record. */
     public String servingKey() {
         return exchange + "|" + symbol + "|" + interval + "|" + modelVersion;

@@ -144,21 +144,7 @@ class OnlineServingOnRealCandlesTest {
     }
 
     private static RawForecast withMedian(RawForecast f, double median) {
-        return new RawForecast(
-                f.exchange(),
-                f.symbol(),
-                f.interval(),
-                f.windowEndOpenTimeMs(),
-                f.targetOpenTimeMs(),
-                f.modelVersion(),
-                f.lastClose(),
-                median - (f.q50() - f.q10()),
-                median,
-                median + (f.q90() - f.q50()),
-                f.scale(),
-                f.rollingSigma(),
-                f.ewmaSigma(),
-                f.createdAtMs());
+        return f.withQuantiles(median - (f.q50() - f.q10()), median, median + (f.q90() - f.q50()));
     }
 
     private static double mae(

@@ -147,22 +147,9 @@ class OnlineServingTest {
         return raw;
     }
 
+    /** Another version's forecast of the same window: wider and with the median turned around. */
     private static RawForecast withVersion(RawForecast f, String version) {
-        return new RawForecast(
-                f.exchange(),
-                f.symbol(),
-                f.interval(),
-                f.windowEndOpenTimeMs(),
-                f.targetOpenTimeMs(),
-                version,
-                f.lastClose(),
-                f.q10() * 3,
-                -f.q50() * 5,
-                f.q90() * 3,
-                f.scale(),
-                0,
-                0,
-                0);
+        return f.withModelVersion(version).withQuantiles(f.q10() * 3, -f.q50() * 5, f.q90() * 3);
     }
 
     private static JsonNode load() {
