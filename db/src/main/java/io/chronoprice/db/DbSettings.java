@@ -1,5 +1,6 @@
 package io.chronoprice.db;
 
+import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
 
@@ -7,7 +8,7 @@ import java.util.Objects;
  * Where and as whom a component connects to PostgreSQL. Values come from the environment; the defaults
  * match the embedded database of the local run and are meant for nothing else.
  */
-public record DbSettings(String jdbcUrl, String user, String password) {
+public record DbSettings(String jdbcUrl, String user, String password) implements Serializable {
 
     public static final int LOCAL_PORT = 54329;
     public static final String DATABASE = "chronoprice";

@@ -31,7 +31,7 @@ class EmbeddedDatabaseITCase {
 
     @BeforeEach
     void clean() throws SQLException {
-        execute(db.writer(), "TRUNCATE candles, predictions, models, candle_gaps");
+        execute(db.writer(), "TRUNCATE candles, predictions, models, model_events, candle_gaps");
     }
 
     @Test
@@ -45,7 +45,7 @@ class EmbeddedDatabaseITCase {
                 names.append(rs.getString(1)).append(' ');
             }
             assertThat(names.toString())
-                    .contains("candles", "candle_gaps", "models", "predictions", "prediction_outcomes");
+                    .contains("candles", "candle_gaps", "models", "model_events", "predictions", "prediction_outcomes");
         }
     }
 

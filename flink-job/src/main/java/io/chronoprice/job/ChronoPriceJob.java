@@ -1,7 +1,7 @@
 package io.chronoprice.job;
 
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.scoring.ModelArtifact;
+import io.chronoprice.job.registry.RegistrySnapshot;
 import io.chronoprice.job.scoring.PredictFunction;
 import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.RawForecast;
@@ -10,14 +10,17 @@ import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.window.FullWindowFunction;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring
- * -> keyBy(series, model version) -> online layers (skill guard, interval calibration) -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
+ * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring by
+ * every registered model version (the registry broadcast to the scoring operator) -> keyBy(series, model
+ * version) -> online layers (skill guard, interval calibration) -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
  * Operator uids are part of the savepoint contract: renaming one orphans its state.
  */
 public final class ChronoPriceJob {
@@ -27,28 +30,32 @@ public final class ChronoPriceJob {
 
     private final Source<Candle, ?, ?> source;
     private final Sinks sinks;
-    private final ModelArtifact model;
+    private final RegistrySnapshot models;
+    private final Source<RegistrySnapshot, ?, ?> registry;
     private final String interval;
     private final int windowSize;
     private final ServingParams serving;
     private final String exchangeLabel;
 
     /**
-     * {@code windowSize} must be the model's, which {@link JobMain} reads and checks from the artifact. A
-     * non-null {@code exchangeLabel} files every row under that exchange name, so a backtest's rows never
-     * mix with live ones.
+     * {@code models} are scored from the start; a non-null {@code registry} source then updates them while the job
+     * runs (a bounded job, like a backtest, passes null and scores {@code models} only). {@code windowSize} is
+     * the models', which {@link JobMain} reads and checks from the artifacts. A non-null {@code exchangeLabel}
+     * files every row under that exchange name, so a backtest's rows never mix with live ones.
      */
     public ChronoPriceJob(
             Source<Candle, ?, ?> source,
             Sinks sinks,
-            ModelArtifact model,
+            RegistrySnapshot models,
+            Source<RegistrySnapshot, ?, ?> registry,
             String interval,
             int windowSize,
             ServingParams serving,
             String exchangeLabel) {
         this.source = source;
         this.sinks = sinks;
-        this.model = model;
+        this.models = models;
+        this.registry = registry;
         this.interval = interval;
         this.windowSize = windowSize;
         this.serving = serving;
@@ -76,7 +83,8 @@ public final class ChronoPriceJob {
                 .process(new FullWindowFunction(windowSize))
                 .name("full-windows")
                 .uid("full-windows")
-                .map(new PredictFunction(model, interval, windowSize))
+                .connect(registryUpdates(env))
+                .process(new PredictFunction(models, interval, windowSize))
                 .name("onnx-predict")
                 .uid("onnx-predict")
                 .keyBy(RawForecast::servingKey)
@@ -86,6 +94,17 @@ public final class ChronoPriceJob {
                 .sinkTo(sinks.predictions())
                 .name("predictions-to-postgres")
                 .uid("predictions-to-postgres");
+    }
+
+    private BroadcastStream<RegistrySnapshot> registryUpdates(StreamExecutionEnvironment env) {
+        DataStream<RegistrySnapshot> updates = registry == null
+                ? env.fromData(TypeInformation.of(RegistrySnapshot.class), RegistrySnapshot.NO_CHANGE)
+                        .name("no-registry-updates")
+                        .uid("no-registry-updates")
+                : env.fromSource(registry, WatermarkStrategy.noWatermarks(), "model-registry")
+                        .setParallelism(1)
+                        .uid("model-registry");
+        return updates.broadcast(PredictFunction.REGISTRY_STATE);
     }
 
     /** Event time is the candle's open time; a series that stops (a delisted symbol) must not stall the rest. */

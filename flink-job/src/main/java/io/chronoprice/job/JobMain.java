@@ -2,9 +2,14 @@ package io.chronoprice.job;
 
 import io.chronoprice.db.SchemaMigrations;
 import io.chronoprice.job.backtest.BacktestReport;
+import io.chronoprice.job.registry.AutoPromotion;
+import io.chronoprice.job.registry.ModelRegistry;
+import io.chronoprice.job.registry.ModelStatus;
+import io.chronoprice.job.registry.RegisteredModel;
+import io.chronoprice.job.registry.RegistrySnapshot;
+import io.chronoprice.job.registry.RegistryWatcher;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.ModelMetadata;
-import io.chronoprice.job.scoring.ModelRegistry;
 import io.chronoprice.job.scoring.OnnxModel;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
@@ -13,9 +18,11 @@ import io.chronoprice.job.source.CandleSourceBuilder;
 import io.chronoprice.replay.CandleSeries;
 import io.chronoprice.replay.ReplayExchange;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts ChronoPrice: checks the model, migrates the schema, registers the model, and runs the job live
- * (on a cluster, or in-process with the Flink web UI) or as a bounded backtest over a directory of candles.
+ * Starts ChronoPrice: checks the model, migrates the schema, registers the model, and runs the job live (on a
+ * cluster, or in-process with the Flink web UI) scoring every version the registry holds and following its
+ * changes, or as a bounded backtest of the given model over a directory of candles.
  */
 public final class JobMain {
 
@@ -91,13 +99,40 @@ public final class JobMain {
             model = loaded.metadata();
         }
         SchemaMigrations.apply(options.db());
-        ModelRegistry.register(options.db(), artifact, model);
+        ModelRegistry registry = new ModelRegistry(options.db());
+        ModelStatus status = registry.add(artifact, model, "job");
         LOG.info(
-                "Model {} ({} candles x {} features) from {}",
+                "Model {} ({} candles x {} features) from {} is registered as {}",
                 model.version(),
                 model.windowSize(),
                 model.featureNames().size(),
-                artifact.source());
+                artifact.source(),
+                status.code());
+
+        RegistrySnapshot models;
+        Source<RegistrySnapshot, ?, ?> registrySource = null;
+        if (backtestStart != null) {
+            // A backtest measures the model it was given, whatever the registry serves live.
+            models = RegistrySnapshot.of(
+                    new RegisteredModel(model.version(), ModelStatus.CHAMPION, artifact.sha256(), artifact.bytes()));
+        } else {
+            if (registry.promoteIfChampionUnservable(model.version(), "job")) {
+                LOG.warn(
+                        "The {} champion had no artifact in the registry; {} serves now",
+                        options.interval(),
+                        model.version());
+            }
+            models = registry.snapshot(options.interval());
+            LOG.info(
+                    "Scoring {}; registry read every {} s",
+                    models.models(),
+                    options.registryPoll().toSeconds());
+            AutoPromotion promotion = options.autoPromoteAfter() == 0
+                    ? null
+                    : new AutoPromotion(exchangeLabel, options.autoPromoteAfter(), 0.05, Duration.ofMinutes(1));
+            registrySource =
+                    RegistryWatcher.source(options.db(), options.interval(), promotion, options.registryPoll());
+        }
 
         CandleSourceBuilder source = CandleSource.builder()
                 .exchange(options.exchange())
@@ -115,7 +150,8 @@ public final class JobMain {
                         PostgresSinks.candles(options.db()),
                         PostgresSinks.gaps(options.db()),
                         PostgresSinks.predictions(options.db())),
-                artifact,
+                models,
+                registrySource,
                 options.interval(),
                 model.windowSize(),
                 ServingParams.DEFAULTS,

@@ -28,7 +28,9 @@ public record JobOptions(
         int webUiPort,
         Path backtestDataDir,
         String runLabel,
-        Path exportFile) {
+        Path exportFile,
+        Duration registryPoll,
+        int autoPromoteAfter) {
 
     static final String USAGE = String.join(
             "\n",
@@ -49,7 +51,10 @@ public record JobOptions(
             "  --web-ui-port PORT                 [CHRONOPRICE_FLINK_UI_PORT]   default 8081",
             "  --backtest DIR                     bounded replay of a directory of candle CSVs at full speed",
             "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')",
-            "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)");
+            "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)",
+            "  --registry-poll SECONDS            [CHRONOPRICE_REGISTRY_POLL]   default 10: how often the job reads the model registry",
+            "  --auto-promote-after N             [CHRONOPRICE_AUTO_PROMOTE_AFTER] default 0 (off): promote a challenger",
+            "                                     that beats the champion on >= N resolved targets (Diebold-Mariano p < 0.05)");
 
     public static JobOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = flags(args);
@@ -90,7 +95,12 @@ public record JobOptions(
                 positive(value(flags, env, "web-ui-port", "CHRONOPRICE_FLINK_UI_PORT", "8081"), "web-ui-port"),
                 pathOrNull(backtest == null ? "" : backtest),
                 flags.getOrDefault("run-label", "backtest"),
-                pathOrNull(flags.getOrDefault("export", "")));
+                pathOrNull(flags.getOrDefault("export", "")),
+                Duration.ofSeconds(positive(
+                        value(flags, env, "registry-poll", "CHRONOPRICE_REGISTRY_POLL", "10"), "registry-poll")),
+                nonNegative(
+                        value(flags, env, "auto-promote-after", "CHRONOPRICE_AUTO_PROMOTE_AFTER", "0"),
+                        "auto-promote-after"));
     }
 
     public boolean isBacktest() {
@@ -121,7 +131,9 @@ public record JobOptions(
             "web-ui-port",
             "backtest",
             "run-label",
-            "export");
+            "export",
+            "registry-poll",
+            "auto-promote-after");
 
     private static Map<String, String> flags(String[] args) {
         Map<String, String> flags = new HashMap<>();
@@ -152,6 +164,10 @@ public record JobOptions(
 
     private static Path pathOrNull(String value) {
         return value.isBlank() ? null : Path.of(value);
+    }
+
+    private static int nonNegative(String value, String flag) {
+        return value.equals("0") ? 0 : positive(value, flag);
     }
 
     private static int positive(String value, String flag) {

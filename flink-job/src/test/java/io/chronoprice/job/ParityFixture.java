@@ -3,6 +3,9 @@ package io.chronoprice.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chronoprice.job.candle.Candle;
+import io.chronoprice.job.registry.ModelStatus;
+import io.chronoprice.job.registry.RegisteredModel;
+import io.chronoprice.job.registry.RegistrySnapshot;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.window.CandleWindow;
 import java.io.IOException;
@@ -85,6 +88,21 @@ public record ParityFixture(
 
     public static ModelArtifact model(String modelVersion) {
         return ModelArtifact.fromFile(modelPath(modelVersion));
+    }
+
+    /** A registry holding the given versions, the first as champion, the others as challengers. */
+    public static RegistrySnapshot snapshot(String champion, String... challengers) {
+        List<RegisteredModel> models = new ArrayList<>();
+        models.add(registered(champion, ModelStatus.CHAMPION));
+        for (String version : challengers) {
+            models.add(registered(version, ModelStatus.CHALLENGER));
+        }
+        return new RegistrySnapshot(models);
+    }
+
+    public static RegisteredModel registered(String version, ModelStatus status) {
+        ModelArtifact artifact = model(version);
+        return new RegisteredModel(version, status, artifact.sha256(), artifact.bytes());
     }
 
     public static Path modelPath(String modelVersion) {

@@ -53,7 +53,10 @@ public record ModelMetadata(
         }
     }
 
-    /** Fails, naming the artifact and the mismatch, unless this model fits the job's features and settings. */
+    /**
+     * Fails, naming the artifact and the mismatch, unless this model fits the job's features and settings; a null
+     * {@code interval} accepts the model's own, a {@code expectedWindowSize} of 0 its window.
+     */
     public void checkCompatible(String interval, int expectedWindowSize, String source) {
         FeatureSpec spec = featureSpec(source);
         if (!featureNames.equals(spec.names())) {
@@ -68,7 +71,7 @@ public record ModelMetadata(
             throw new ModelException(source + ": quantiles " + Arrays.toString(quantiles) + " but the job needs "
                     + Arrays.toString(EXPECTED_QUANTILES));
         }
-        if (!this.interval.equals(interval)) {
+        if (interval != null && !this.interval.equals(interval)) {
             throw new ModelException(
                     source + ": model trained on " + this.interval + " candles but the job reads " + interval);
         }

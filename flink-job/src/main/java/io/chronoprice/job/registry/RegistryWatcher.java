@@ -1,0 +1,81 @@
+package io.chronoprice.job.registry;
+
+import io.chronoprice.db.DbSettings;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.metrics.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the registry each time the rate-limited source asks for an element (every poll interval) and emits the
+ * snapshot when it changed, {@link RegistrySnapshot#NO_CHANGE} otherwise. A registry that cannot be read is
+ * logged and counted, never fatal: the job goes on scoring with the models it has. When automatic promotion is
+ * on, it runs here too, as the job is the one component with the writer's credentials that is always running.
+ */
+public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryWatcher.class);
+
+    private final DbSettings db;
+    private final String interval;
+    private final AutoPromotion promotion;
+
+    private transient ModelRegistry registry;
+    private transient RegistrySnapshot last;
+    private transient Counter readFailures;
+
+    /**
+     * The source that emits the registry of {@code interval} every {@code poll}: a rate-limited
+     * {@link DataGeneratorSource} (checkpointed like any FLIP-27 source) around a watcher.
+     */
+    public static DataGeneratorSource<RegistrySnapshot> source(
+            DbSettings db, String interval, AutoPromotion promotion, Duration poll) {
+        return new DataGeneratorSource<>(
+                new RegistryWatcher(db, interval, promotion),
+                Long.MAX_VALUE,
+                RateLimiterStrategy.perSecond(1000.0 / poll.toMillis()),
+                TypeInformation.of(RegistrySnapshot.class));
+    }
+
+    /** {@code promotion} null: no automatic promotion (the default). */
+    public RegistryWatcher(DbSettings db, String interval, AutoPromotion promotion) {
+        this.db = db;
+        this.interval = interval;
+        this.promotion = promotion;
+    }
+
+    @Override
+    public void open(SourceReaderContext readerContext) {
+        registry = new ModelRegistry(db);
+        readFailures = readerContext.metricGroup().counter("registryReadFailures");
+    }
+
+    @Override
+    public RegistrySnapshot map(Long poll) {
+        if (promotion != null) {
+            promotion.runIfDue(registry, interval);
+        }
+        RegistrySnapshot current;
+        try {
+            current = registry.snapshot(interval);
+        } catch (SQLException e) {
+            readFailures.inc();
+            LOG.warn("Model registry not readable ({}); scoring goes on with the models loaded", e.getMessage());
+            return RegistrySnapshot.NO_CHANGE;
+        }
+        if (current.equals(last)) {
+            return RegistrySnapshot.NO_CHANGE;
+        }
+        if (last != null) {
+            LOG.info("Model registry changed: {}", current.models());
+        }
+        last = current;
+        return current;
+    }
+}
