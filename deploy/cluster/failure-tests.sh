@@ -7,12 +7,16 @@
 #   faults      replay exchange fault knobs on for the whole run (5xx, 429 + Retry-After, slow, truncated,
 #               malformed on ~10 % of requests); the source's reject/error counters read over REST
 #   savepoint   stop with a savepoint, wait, resubmit from it
+#   swap        kill -9 a TaskManager and, while the job recovers, add a second model version (v1) to the
+#               registry: the running job must pick it up without a resubmit and score it for every window
+#               from its first one on, beside the champion, which must lose nothing
 #
 # Each scenario replays the same short slice of the real demo candles (SLICE_CANDLES per symbol) on an
 # accelerated clock into its own database (a copy of the migrated schema, plus a trigger that logs every
 # committed write attempt), and passes only if:
 #   - every candle of the slice is in `candles` (none lost) and nothing else is (none extra);
-#   - every full gap-free window has exactly one prediction per model version, and nothing else has one;
+#   - every full gap-free window has exactly one prediction per model version (a version added during the
+#     run: every window from its first prediction on), and nothing else has one;
 #   - no gap was recorded (the slice has none), every value equals the clean run's (diff of sorted dumps);
 #   - no key was ever written with two different values; a key written more than once is the
 #     at-least-once replay after a restore and is counted, and must not happen at all without a failure
@@ -24,7 +28,8 @@
 # Settings (environment): RELIABILITY_WORK_DIR (default a new /tmp dir, kept for inspection),
 # REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
 # (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
-# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v2.onnx), MODEL_WAIT_SECONDS (0), JOB_JAR,
+# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v2.onnx), SWAP_MODEL (models/lstm-1m-v1.onnx),
+# MODEL_WAIT_SECONDS (0), JOB_JAR,
 # REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
 # PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
 # The whole suite takes ~20 minutes on 2 busy cores.
@@ -47,6 +52,7 @@ SYMBOLS="${SYMBOLS:-BTCUSDT,ETHUSDT,SOLUSDT}"
 PG_PORT="${PG_PORT:-56871}"
 REPLAY_PORT="${REPLAY_PORT:-18793}"
 MODEL="${MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
+SWAP_MODEL="${SWAP_MODEL:-$ROOT/models/lstm-1m-v1.onnx}"
 MODEL_WAIT_SECONDS="${MODEL_WAIT_SECONDS:-0}"
 JOB_JAR="${JOB_JAR:-$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar}"
 WINDOW=60 # the model's window size (checked against the models table after each run)
@@ -116,6 +122,7 @@ prepare_artifacts() {
   [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: mvn -o install -DskipTests -pl db,replay-exchange,flink-job"
   cp "$JOB_JAR" "$WORK/job.jar"
   cp "$MODEL" "$WORK/model.onnx"
+  cp "$SWAP_MODEL" "$WORK/swap-model.onnx"
   cp "$ROOT/replay-exchange/target/chronoprice-replay-exchange-0.1.0-SNAPSHOT.jar" "$WORK/replay.jar"
   cp "$ROOT/db/target/chronoprice-db-0.1.0-SNAPSHOT.jar" "$WORK/db.jar"
   if [[ ! -s "$WORK/db-cp.txt" ]]; then
@@ -252,6 +259,13 @@ submit() { # db scenario [savepoint]
   JOB_ID="$("$CLUSTER" submit --jar "$WORK/job.jar" ${3:+--savepoint "$3"} -- "${args[@]}")"
 }
 
+model_cli() { # db args...: the registry command users run (./chronoprice model ...), against a scenario's db
+  local db="$1"
+  shift
+  CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$db" CHRONOPRICE_DB_USER=chronoprice \
+    java -cp "$WORK/job.jar:$(cat "$WORK/db-cp.txt")" io.chronoprice.job.registry.ModelCli "$@"
+}
+
 # --- observing the job -------------------------------------------------------------------------------
 
 # RUNNING for the job and every task: Flink reports the job RUNNING while tasks still deploy.
@@ -351,11 +365,20 @@ check() { # db scenario replays-allowed(0|1)
   models=$(psql_writer "$db" -c "SELECT count(*) FROM models")
   [[ "$(psql_writer "$db" -c "SELECT string_agg(DISTINCT window_size::text, ',') FROM models")" == "$WINDOW" ]] ||
     FAILS+=("model window size is not $WINDOW")
-  # One row per expected window and model version, nothing else.
-  local expected_pred="$WORK/$name-expected-pred-keys.tsv"
+  # One row per expected window and model version, nothing else; a version in LATE_VERSIONS (added while the
+  # job ran) from its first stored target per symbol on.
+  local expected_pred="$WORK/$name-expected-pred-keys.tsv" m first
   psql_writer "$db" -c "COPY (SELECT model_version FROM models ORDER BY 1) TO STDOUT" |
-    while read -r m; do awk -v m="$m" '{ printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"; done |
-    sort >"$expected_pred"
+    while read -r m; do
+      if [[ " ${LATE_VERSIONS:-} " == *" $m "* ]]; then
+        first="$(awk -F'\t' -v m="$m" '$3 == m && !($1 in f) { f[$1] = $2 } END { for (s in f) print s "\t" f[s] }' \
+          "$WORK/$name-predictions.tsv")"
+        awk -v m="$m" -v firsts="$first" 'BEGIN { n = split(firsts, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], kv, "\t"); f[kv[1]] = kv[2] } }
+          ($1 in f) && $2 + 60000 >= f[$1] { printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"
+      else
+        awk -v m="$m" '{ printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"
+      fi
+    done | sort >"$expected_pred"
   cut -f1-3 "$WORK/$name-predictions.tsv" | sort >"$WORK/$name-stored-pred-keys.tsv"
   RESULT_PREDICTIONS=$(wc -l <"$WORK/$name-predictions.tsv")
   RESULT_PRED_LOST=$(comm -23 "$expected_pred" "$WORK/$name-stored-pred-keys.tsv" | wc -l)
@@ -376,8 +399,11 @@ check() { # db scenario replays-allowed(0|1)
       awk -F'\t' '{ for (i = 2; i <= 6; i++) if ($i + 0 != $(i + 5) + 0) { d++; break } } END { print d + 0 }')
     ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF candles differ from the recorded CSV")
   else
+    # The versions of the clean run are compared with it; a version added during the run has no reference.
+    awk -F'\t' 'NR == FNR { v[$3] = 1; next } $3 in v' "$WORK/clean-predictions.tsv" "$WORK/$name-predictions.tsv" \
+      >"$WORK/$name-predictions-clean-versions.tsv"
     RESULT_VALUES_DIFF=$(($(diff "$WORK/clean-candles.tsv" "$WORK/$name-candles.tsv" | grep -c '^[<>]' || true) +
-      $(diff "$WORK/clean-predictions.tsv" "$WORK/$name-predictions.tsv" | grep -c '^[<>]' || true)))
+      $(diff "$WORK/clean-predictions.tsv" "$WORK/$name-predictions-clean-versions.tsv" | grep -c '^[<>]' || true)))
     ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF dump lines differ from the clean run")
   fi
 
@@ -535,6 +561,53 @@ scenario_savepoint() {
   report savepoint "stopped at $base candles; new rows $(((t_flow - t_stop) / 1000)) s after the stop (10 s of it deliberate)"
 }
 
+scenario_swap() {
+  local db=cp_swap victim r0 t_kill t_detect t_first restarts v1 v2 version
+  version="$(basename "$SWAP_MODEL" .onnx)"
+  begin_run swap
+  sleep 20
+  r0="$(job_restarts)"
+  victim="$(cd "$FLINK_CLUSTER_DIR/pids" && ls taskmanager-*.pid | sed 's/^taskmanager-//; s/\.pid$//' | sort -n | head -n 1)"
+  t_kill=$(now_ms)
+  "$CLUSTER" kill-taskmanager "$victim"
+  WAIT=0 "$CLUSTER" add-taskmanager >/dev/null
+  # The swap, while the job is recovering from the kill: the users' command, no resubmit.
+  model_cli "$db" add "$WORK/swap-model.onnx" >>"$LOGS/swap-model-cli.log" 2>&1 || die "swap: model add failed"
+  local deadline=$((SECONDS + 120))
+  while (($(job_restarts) <= r0)); do
+    ((SECONDS < deadline)) || die "swap: the TaskManager kill was not detected in 120 s"
+    sleep 0.5
+  done
+  t_detect=$(now_ms)
+  deadline=$((SECONDS + 240))
+  until (($(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version = '$version'") > 0)); do
+    ((SECONDS < deadline)) || die "swap: no prediction of $version 240 s after it was added"
+    sleep 1
+  done
+  t_first=$(now_ms)
+  wait_running 180 || die "swap: job not running again"
+  deadline=$((SECONDS + 600))
+  until (($(count "$db" candles) >= EXPECTED_CANDLES &&
+    $(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version <> '$version'") >= EXPECTED_WINDOWS)); do
+    ((SECONDS < deadline)) || break
+    sleep 2
+  done
+  # The added version catches up with the champion's last window.
+  deadline=$((SECONDS + 120))
+  until [[ "$(psql_writer "$db" -c "SELECT max(target_open_time) FROM predictions WHERE model_version = '$version'")" == \
+    "$(psql_writer "$db" -c "SELECT max(target_open_time) FROM predictions WHERE model_version <> '$version'")" ]]; do
+    ((SECONDS < deadline)) || break
+    sleep 1
+  done
+  restarts="$(job_restarts)"
+  finish_job
+  LATE_VERSIONS="$version" check "$db" swap 1
+  v1="$(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version = '$version'")"
+  v2="$(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version <> '$version'")"
+  ((v1 > 0)) || FAILS+=("no prediction of the added version")
+  report swap "TaskManager $victim killed, $version added while the job recovered; detected $(((t_detect - t_kill) / 1000)) s, first $version prediction $(((t_first - t_kill) / 1000)) s after the kill; job restarts $restarts (the kill only); predictions: $v2 champion, $v1 $version"
+}
+
 # --- main --------------------------------------------------------------------------------------------
 
 # Ports are not defaults of anything else in the repository (scripts/local-run-smoke.sh uses 55439 and
@@ -551,7 +624,7 @@ check_ports_free() {
 main() {
   local scenarios=("$@") s
   check_ports_free
-  ((${#scenarios[@]})) || scenarios=(tm-kill pg-outage faults savepoint)
+  ((${#scenarios[@]})) || scenarios=(tm-kill pg-outage faults savepoint swap)
   wait_for_model
   prepare_artifacts
   make_slice

@@ -63,4 +63,18 @@ class JobOptionsTest {
                         .checked())
                 .hasMessageContaining("--export writes a backtest's forecasts; it needs --backtest");
     }
+
+    @Test
+    void registryPollAndAutomaticPromotionDefaultToTenSecondsAndOff() {
+        JobOptions defaults = JobOptions.parse(new String[0], Map.of());
+        JobOptions set = JobOptions.parse(
+                new String[] {"--registry-poll", "2"}, Map.of("CHRONOPRICE_AUTO_PROMOTE_AFTER", "5000"));
+
+        assertThat(defaults.registryPoll()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.autoPromoteAfter()).isZero();
+        assertThat(set.registryPoll()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.autoPromoteAfter()).isEqualTo(5000);
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--auto-promote-after", "-3"}, Map.of()))
+                .hasMessageContaining("--auto-promote-after must be a positive integer");
+    }
 }

@@ -1,6 +1,7 @@
 package io.chronoprice.job.backtest;
 
 import io.chronoprice.db.DbSettings;
+import io.chronoprice.stats.Wilson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -104,9 +105,9 @@ public final class BacktestReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long calls = rs.getLong("direction_calls");
-                    double[] ci = wilson(rs.getLong("direction_hits"), calls);
+                    double[] ci = Wilson.interval95(rs.getLong("direction_hits"), calls);
                     long rawCalls = rs.getLong("raw_direction_calls");
-                    double[] rawCi = wilson(rs.getLong("raw_direction_hits"), rawCalls);
+                    double[] rawCi = Wilson.interval95(rs.getLong("raw_direction_hits"), rawCalls);
                     rows.add(new Row(
                             rs.getString("symbol"),
                             rs.getLong("n"),
@@ -159,19 +160,6 @@ public final class BacktestReport {
 
     private static double ratio(long hits, long n) {
         return n == 0 ? Double.NaN : (double) hits / n;
-    }
-
-    /** The 95 % Wilson score interval of a proportion: honest at small n and near 0 or 1, unlike p +- 2 se. */
-    static double[] wilson(long successes, long n) {
-        if (n == 0) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double z = 1.959964;
-        double p = (double) successes / n;
-        double denominator = 1 + z * z / n;
-        double centre = (p + z * z / (2.0 * n)) / denominator;
-        double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;
-        return new double[] {centre - half, centre + half};
     }
 
     /** Two Markdown tables, printed at the end of a backtest: the served forecast, then raw vs served vs baselines. */

@@ -121,13 +121,4 @@ class BacktestReportITCase {
                 .isZero();
         assertThat(Files.readAllLines(csv)).hasSize(1);
     }
-
-    @Test
-    void wilsonIntervalMatchesTheTextbookValue() {
-        // 60 of 100: Wilson 95 % interval (0.5020, 0.6906).
-        double[] ci = BacktestReport.wilson(60, 100);
-
-        assertThat(ci[0]).isCloseTo(0.5020, within(1e-4));
-        assertThat(ci[1]).isCloseTo(0.6906, within(1e-4));
-    }
 }
