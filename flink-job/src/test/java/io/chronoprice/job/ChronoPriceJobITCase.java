@@ -23,7 +23,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -47,13 +46,10 @@ class ChronoPriceJobITCase {
     private static final ServingParams SERVING = new ServingParams(0.005, 20, 120, 0);
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = JobTestBed.miniCluster();
 
-    /** 2021-05-14 18:00 UTC: SOLUSDT has a real gap from 20:31 to 21:19 the next day inside this slice. */
-    private static final long FROM = 1621015200000L;
+    /** SOLUSDT has a real gap from 20:31 to 21:19 the next day inside this slice. */
+    private static final long FROM = JobTestBed.MAY_14_18H;
 
     private static final long BTC_TO = FROM + 299 * 60_000L;
     private static final long SOL_TO = 1621119600000L;

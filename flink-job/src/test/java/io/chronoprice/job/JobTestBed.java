@@ -26,7 +26,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /**
  * What the whole-job ITCases share: a real PostgreSQL on a fixed port with a kept data directory (so a test can
@@ -35,6 +37,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * behind the upsert.
  */
 final class JobTestBed implements AutoCloseable {
+
+    /** 2021-05-14 18:00 UTC, inside the demo candles. */
+    static final long MAY_14_18H = 1621015200000L;
 
     final Path dataDir;
     final Map<String, List<Candle>> replayed;
@@ -126,6 +131,14 @@ final class JobTestBed implements AutoCloseable {
                 60,
                 serving,
                 null);
+    }
+
+    /** One TaskManager with two slots: the jobs run with parallelism 2. */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 
     static StreamExecutionEnvironment environment(Configuration conf) {

@@ -30,7 +30,6 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -50,13 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelHotSwapITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = JobTestBed.miniCluster();
 
-    /** 2021-05-14 18:00 UTC; both symbols are gap-free for the 300 minutes replayed. */
-    private static final long FROM = 1621015200000L;
+    /** Both symbols are gap-free for the 300 minutes replayed from here. */
+    private static final long FROM = JobTestBed.MAY_14_18H;
 
     private static final long TO = FROM + 299 * 60_000L;
     private static final ServingParams SERVING = ServingParams.DEFAULTS;
