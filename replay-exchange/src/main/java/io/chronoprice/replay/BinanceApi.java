@@ -2,8 +2,10 @@ package io.chronoprice.replay;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -12,9 +14,9 @@ import java.util.regex.Pattern;
  * errors.
  *
  * <p>Klines are served up to the virtual clock: every candle whose open time is at or before "now". The last one
- * may still be open (open time <= now < close time) and is then served, as Binance does, as the last row, but
- * with its recorded final values since the files hold no intra-candle data; clients must treat a row whose
- * closeTime is not before {@code serverTime} as open. The files lack quote volume, trade counts and taker volumes,
+ * may still be open (open time <= now < close time) and is then served, as Binance does, as the last row, with
+ * the values it has so far ({@link Candle#inProgress}); clients must treat a row whose closeTime is not before
+ * {@code serverTime} as open. The files lack quote volume, trade counts and taker volumes,
  * so those fields are synthesized deterministically (see {@link #row}).
  */
 final class BinanceApi implements ExchangeApi {
@@ -34,11 +36,13 @@ final class BinanceApi implements ExchangeApi {
     private final CandleStore store;
     private final VirtualClock clock;
     private final RequestWeights weights;
+    private final AtomicLong openCandlesServed;
 
-    BinanceApi(CandleStore store, VirtualClock clock, RequestWeights weights) {
+    BinanceApi(CandleStore store, VirtualClock clock, RequestWeights weights, AtomicLong openCandlesServed) {
         this.store = store;
         this.clock = clock;
         this.weights = weights;
+        this.openCandlesServed = openCandlesServed;
     }
 
     @Override
@@ -84,7 +88,7 @@ final class BinanceApi implements ExchangeApi {
             List<Candle> page = startTime.isPresent()
                     ? visible.subList(0, Math.min(limit, visible.size()))
                     : visible.subList(Math.max(0, visible.size() - limit), visible.size());
-            return ApiResponse.json(200, rows(page, series.interval()));
+            return ApiResponse.json(200, rows(asOf(page, clock.nowMillis(), series.interval()), series.interval()));
         } catch (BadRequest e) {
             return errorBody(400, e.code, e.getMessage());
         }
@@ -120,6 +124,17 @@ final class BinanceApi implements ExchangeApi {
                     -1130, "Invalid data sent for a parameter: 'limit' must be between 1 and " + MAX_LIMIT + ".");
         }
         return (int) limit.getAsLong();
+    }
+
+    /** The page as the exchange shows it at {@code now}: its last candle may still be open. */
+    private List<Candle> asOf(List<Candle> page, long now, Interval interval) {
+        if (page.isEmpty() || !page.get(page.size() - 1).isOpenAt(now, interval.millis())) {
+            return page;
+        }
+        openCandlesServed.incrementAndGet();
+        List<Candle> shown = new ArrayList<>(page);
+        shown.set(shown.size() - 1, shown.get(shown.size() - 1).inProgress(now, interval.millis()));
+        return shown;
     }
 
     private static String rows(List<Candle> candles, Interval interval) {

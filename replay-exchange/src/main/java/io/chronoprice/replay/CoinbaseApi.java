@@ -8,10 +8,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,10 +23,11 @@ import java.util.regex.Pattern;
  * {@code {"message":..}} errors.
  *
  * <p>The recordings are Binance USDT pairs, so product {@code BTC-USD} (and {@code BTC-USDT}) is served from the
- * {@code BTCUSDT} file: prices are USDT prices. Only closed candles are served: unlike a Binance row, a Coinbase row
- * carries no close time, so a client could not tell an in-progress candle from a closed one, and its recorded final
- * values would leak the future. {@code start}/{@code end} are inclusive bounds on candle start times; if only one of
- * them is given both are ignored (as Coinbase documents) and the newest 300 closed candles are served.
+ * {@code BTCUSDT} file: prices are USDT prices. Like Coinbase, the candle still in progress is served too, as the
+ * newest row, with the values it has so far ({@link Candle#inProgress}): a Coinbase row carries no close time, so a
+ * client must tell it apart by the server time. {@code start}/{@code end} are inclusive bounds on candle start
+ * times; if only one of them is given both are ignored (as Coinbase documents) and the newest 300 candles are
+ * served.
  */
 final class CoinbaseApi implements ExchangeApi {
     static final int MAX_CANDLES = 300;
@@ -38,8 +41,10 @@ final class CoinbaseApi implements ExchangeApi {
 
     private final CandleStore store;
     private final VirtualClock clock;
+    private final AtomicLong openCandlesServed;
 
-    CoinbaseApi(CandleStore store, VirtualClock clock) {
+    CoinbaseApi(CandleStore store, VirtualClock clock, AtomicLong openCandlesServed) {
+        this.openCandlesServed = openCandlesServed;
         this.store = store;
         this.clock = clock;
     }
@@ -110,11 +115,15 @@ final class CoinbaseApi implements ExchangeApi {
                                 + MAX_CANDLES);
             }
         } else {
-            from = lastClosedStart - (MAX_CANDLES - 1) * step;
-            to = lastClosedStart;
+            from = lastClosedStart - (MAX_CANDLES - 2) * step;
+            to = lastClosedStart + step;
         }
-        List<Candle> closed = series.get().between(from, Math.min(to, lastClosedStart));
-        return ApiResponse.json(200, rowsNewestFirst(closed));
+        List<Candle> served = new ArrayList<>(series.get().between(from, Math.min(to, lastClosedStart)));
+        long openStart = lastClosedStart + step;
+        if (from <= openStart && openStart <= to) {
+            series.get().between(openStart, openStart).forEach(open -> served.add(open.inProgress(now, step)));
+        }
+        return ApiResponse.json(200, rowsNewestFirst(served));
     }
 
     /** {@code BTC-USD} and {@code BTC-USDT} both map to the recorded {@code BTCUSDT}. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A running replay exchange: the loaded candles, the virtual clock, the fault knobs and the HTTP server that serves
@@ -30,10 +31,17 @@ public final class ReplayExchange implements AutoCloseable {
     private final VirtualClock clock;
     private final Faults faults;
     private final URI baseUri;
+    private final AtomicLong openCandlesServed;
 
     private ReplayExchange(
-            HttpServer server, ExecutorService executor, LoadResult loaded, VirtualClock clock, Faults faults) {
+            HttpServer server,
+            ExecutorService executor,
+            LoadResult loaded,
+            VirtualClock clock,
+            Faults faults,
+            AtomicLong openCandlesServed) {
         this.server = server;
+        this.openCandlesServed = openCandlesServed;
         this.executor = executor;
         this.loaded = loaded;
         this.clock = clock;
@@ -53,6 +61,11 @@ public final class ReplayExchange implements AutoCloseable {
     /** The server's root, e.g. {@code http://127.0.0.1:8090}; append {@code /api/v3/klines?..} etc. */
     public URI baseUri() {
         return baseUri;
+    }
+
+    /** Rows of candles still in progress served so far: a test that a client never keeps one needs some. */
+    public long openCandlesServed() {
+        return openCandlesServed.get();
     }
 
     public int port() {
@@ -173,6 +186,7 @@ public final class ReplayExchange implements AutoCloseable {
                             s.gapCount()));
             VirtualClock virtualClock = clock != null ? clock : newClock(loaded.store());
             Faults faultKnobs = new Faults(faults);
+            AtomicLong openCandlesServed = new AtomicLong();
 
             // Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add ~40 ms to each keep-alive response of the
             // JDK server (headers and body go out as separate writes). Read once, when the first server is created;
@@ -186,11 +200,16 @@ public final class ReplayExchange implements AutoCloseable {
             server.createContext(
                     "/api/",
                     new ExchangeHttpHandler(
-                            new BinanceApi(loaded.store(), virtualClock, new RequestWeights(realTime)), faultKnobs));
+                            new BinanceApi(
+                                    loaded.store(), virtualClock, new RequestWeights(realTime), openCandlesServed),
+                            faultKnobs));
             server.createContext(
-                    "/", new ExchangeHttpHandler(new CoinbaseApi(loaded.store(), virtualClock), faultKnobs));
+                    "/",
+                    new ExchangeHttpHandler(
+                            new CoinbaseApi(loaded.store(), virtualClock, openCandlesServed), faultKnobs));
             server.start();
-            ReplayExchange exchange = new ReplayExchange(server, executor, loaded, virtualClock, faultKnobs);
+            ReplayExchange exchange =
+                    new ReplayExchange(server, executor, loaded, virtualClock, faultKnobs, openCandlesServed);
             LOG.log(
                     Level.INFO,
                     "replay exchange listening on {0} (virtual time {1}, speed {2})",

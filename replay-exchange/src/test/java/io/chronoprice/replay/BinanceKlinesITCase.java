@@ -89,6 +89,26 @@ class BinanceKlinesITCase {
         JsonNode last = rows.get(rows.size() - 1);
         assertThat(last.get(0).asLong()).isEqualTo(now - 30_000L);
         assertThat(last.get(6).asLong()).isGreaterThanOrEqualTo(now); // the still-open candle
+        // served as it is so far: flat at its open, with half its volume after half a minute
+        assertThat(new BigDecimal(last.get(2).asText()))
+                .isEqualByComparingTo(last.get(1).asText());
+        assertThat(new BigDecimal(last.get(3).asText()))
+                .isEqualByComparingTo(last.get(1).asText());
+        assertThat(new BigDecimal(last.get(4).asText()))
+                .isEqualByComparingTo(last.get(1).asText());
+        try (ReplayExchange later = start(ReplayExchange.builder().clock(VirtualClock.frozenAt(now + 60_000L)))) {
+            JsonNode closed = new Http(later)
+                    .getJson("/api/v3/klines?symbol=ETHUSDT&interval=1m&startTime=" + (now - 30_000L) + "&limit=1")
+                    .get(0);
+            BigDecimal finalVolume = new BigDecimal(closed.get(5).asText());
+            assertThat(new BigDecimal(last.get(5).asText()))
+                    .isEqualByComparingTo(finalVolume
+                            .divide(BigDecimal.valueOf(2))
+                            .setScale(finalVolume.scale(), java.math.RoundingMode.DOWN));
+            assertThat(new BigDecimal(closed.get(4).asText()))
+                    .as("the closed candle has its recorded close")
+                    .isNotEqualByComparingTo(last.get(4).asText());
+        }
         for (int i = 0; i < rows.size() - 1; i++) {
             assertThat(rows.get(i).get(6).asLong()).isLessThan(now);
         }

@@ -74,16 +74,22 @@ class CoinbaseCandlesITCase {
     }
 
     @Test
-    void acceptsIsoTimesAndServesOnlyClosedCandles() {
+    void acceptsIsoTimesAndServesTheCandleInProgressFlatAtItsOpen() {
         JsonNode rows = http.getJson(
                 "/products/BTC-USDT/candles?granularity=60&start=2021-05-14T23:58:00Z&end=2021-05-15T00:05:00Z");
 
         // 23:58 and 23:59 are closed; 00:00 is still open at 00:00:30 and later ones are in the virtual future.
-        assertThat(rows).extracting(r -> r.get(0).asLong()).containsExactly(1621036740L, 1621036680L);
+        assertThat(rows).extracting(r -> r.get(0).asLong()).containsExactly(1621036800L, 1621036740L, 1621036680L);
+        JsonNode open = rows.get(0);
+        assertThat(open.get(1).decimalValue())
+                .as("low, high, open and close are all the open: nothing after it is known yet")
+                .isEqualByComparingTo(open.get(3).decimalValue())
+                .isEqualByComparingTo(open.get(2).decimalValue())
+                .isEqualByComparingTo(open.get(4).decimalValue());
     }
 
     @Test
-    void withoutARangeServesTheNewestThreeHundredClosedCandles() {
+    void withoutARangeServesTheNewestThreeHundredCandlesWithTheOneInProgressFirst() {
         JsonNode rows = http.getJson("/products/SOL-USD/candles?granularity=60");
 
         assertThat(rows).hasSizeLessThanOrEqualTo(300).isNotEmpty();
@@ -91,7 +97,8 @@ class CoinbaseCandlesITCase {
         assertThat(rows.get(0).get(0).asLong()).isEqualTo(1621024260L);
         JsonNode btc = http.getJson("/products/BTC-USD/candles?granularity=60");
         assertThat(btc).hasSize(300);
-        assertThat(btc.get(0).get(0).asLong()).isEqualTo(NOW / 1000 - 30 - 60);
+        assertThat(btc.get(0).get(0).asLong()).isEqualTo(NOW / 1000 - 30);
+        assertThat(btc.get(1).get(0).asLong()).isEqualTo(NOW / 1000 - 30 - 60);
     }
 
     @ParameterizedTest

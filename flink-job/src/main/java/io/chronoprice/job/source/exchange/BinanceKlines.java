@@ -8,8 +8,6 @@ import io.chronoprice.job.candle.CandleInterval;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -66,13 +64,17 @@ public final class BinanceKlines implements ExchangeClient {
             String body, String symbol, CandleInterval interval, long fromMs, long serverTimeMs, int usedWeight)
             throws MalformedResponseException {
         JsonNode rows = JsonRows.readArray(body, "binance klines " + symbol + " " + interval.code());
-        List<Candle> candles = new ArrayList<>();
-        List<Rejection> rejections = new ArrayList<>();
+        CandlePage page = new CandlePage();
         long nextFromMs = fromMs;
         boolean sawOpenCandle = false;
         for (JsonNode row : rows) {
             try {
                 long openTime = JsonRows.longField(row, 0, "openTime");
+                if (openTime > serverTimeMs) {
+                    page.reject(
+                            RejectReason.FUTURE_TIME, "openTime after the server time " + serverTimeMs + " in " + row);
+                    continue;
+                }
                 // Binance's closeTime is openTime + interval - 1, so "closeTime >= serverTime" means still open.
                 if (openTime + interval.millis() > serverTimeMs) {
                     sawOpenCandle = true;
@@ -87,18 +89,20 @@ public final class BinanceKlines implements ExchangeClient {
                 Optional<RejectReason> invalid =
                         CandleValidator.validate(openTime, open, high, low, close, volume, interval.millis());
                 if (invalid.isPresent()) {
-                    rejections.add(new Rejection(invalid.get(), row.toString()));
+                    page.reject(invalid.get(), row.toString());
                 } else {
-                    candles.add(new Candle(
-                            EXCHANGE_ID, symbol, interval.code(), openTime, open, high, low, close, volume, 0));
+                    page.accept(
+                            new Candle(
+                                    EXCHANGE_ID, symbol, interval.code(), openTime, open, high, low, close, volume, 0),
+                            row.toString());
                 }
             } catch (JsonRows.BadField e) {
-                rejections.add(new Rejection(e.reason, e.getMessage() + " in " + row));
+                page.reject(e.reason, e.getMessage() + " in " + row);
             }
         }
         // A short page ends at the newest candle the exchange has; so does a page that reaches the open candle.
         boolean upToDate = rows.size() < LIMIT || sawOpenCandle;
-        return new CandleBatch(candles, rejections, nextFromMs, upToDate, usedWeight);
+        return new CandleBatch(page.candles(), page.rejections(), nextFromMs, upToDate, usedWeight);
     }
 
     @Override

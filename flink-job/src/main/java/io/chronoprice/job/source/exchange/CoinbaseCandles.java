@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -86,14 +84,17 @@ public final class CoinbaseCandles implements ExchangeClient {
             long serverTimeMs)
             throws MalformedResponseException {
         JsonNode rows = JsonRows.readArray(body, "coinbase candles " + productId + " " + interval.code());
-        List<Candle> candles = new ArrayList<>();
-        List<Rejection> rejections = new ArrayList<>();
+        CandlePage page = new CandlePage();
         boolean servedEnd = false;
         for (JsonNode row : rows) {
             try {
-                long openTime = JsonRows.longField(row, 0, "time") * 1000L;
+                long openTime = JsonRows.secondsFieldAsMillis(row, 0, "time");
+                if (openTime > serverTimeMs) {
+                    page.reject(RejectReason.FUTURE_TIME, "time after the server time " + serverTimeMs + " in " + row);
+                    continue;
+                }
                 if (openTime + interval.millis() > serverTimeMs) {
-                    continue; // still open
+                    continue; // the still-open candle, served as the newest row
                 }
                 servedEnd |= openTime == endMs;
                 double low = JsonRows.doubleField(row, 1, "low");
@@ -104,21 +105,31 @@ public final class CoinbaseCandles implements ExchangeClient {
                 Optional<RejectReason> invalid =
                         CandleValidator.validate(openTime, open, high, low, close, volume, interval.millis());
                 if (invalid.isPresent()) {
-                    rejections.add(new Rejection(invalid.get(), row.toString()));
+                    page.reject(invalid.get(), row.toString());
                 } else {
-                    candles.add(new Candle(
-                            EXCHANGE_ID, productId, interval.code(), openTime, open, high, low, close, volume, 0));
+                    page.accept(
+                            new Candle(
+                                    EXCHANGE_ID,
+                                    productId,
+                                    interval.code(),
+                                    openTime,
+                                    open,
+                                    high,
+                                    low,
+                                    close,
+                                    volume,
+                                    0),
+                            row.toString());
                 }
             } catch (JsonRows.BadField e) {
-                rejections.add(new Rejection(e.reason, e.getMessage() + " in " + row));
+                page.reject(e.reason, e.getMessage() + " in " + row);
             }
         }
-        candles.sort(Comparator.comparingLong(Candle::openTimeMs));
         // Whether the server treats "end" as inclusive or not, restarting at endMs when it did not serve that
         // candle can only re-request one slot; skipping past it could lose a candle.
         long nextFromMs = servedEnd ? endMs + interval.millis() : endMs;
         boolean upToDate = endMs >= lastClosedOpenMs;
-        return new CandleBatch(candles, rejections, nextFromMs, upToDate, -1);
+        return new CandleBatch(page.candles(), page.rejections(), nextFromMs, upToDate, -1);
     }
 
     @Override

@@ -1,13 +1,16 @@
 package io.chronoprice.job.source.exchange;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.function.Predicate;
 
 /** Reading the exchanges' array-of-arrays candle bodies, field by field, without throwing on a bad row. */
 final class JsonRows {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Content after the JSON value (an HTML footer, a second document) means the body is not what was asked for.
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonRows() {}
 
@@ -58,7 +61,20 @@ final class JsonRows {
         if (!node.isIntegralNumber()) {
             throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is not an integer: " + node);
         }
+        if (!node.canConvertToLong()) {
+            throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is out of range: " + node);
+        }
         return node.asLong();
+    }
+
+    /** An integral field in seconds, as milliseconds; a value whose milliseconds overflow is out of range. */
+    static long secondsFieldAsMillis(JsonNode row, int index, String name) throws BadField {
+        long seconds = longField(row, index, name);
+        try {
+            return Math.multiplyExact(seconds, 1000L);
+        } catch (ArithmeticException e) {
+            throw new BadField(RejectReason.UNPARSEABLE_FIELD, name + " is out of range: " + seconds);
+        }
     }
 
     /** A decimal field, sent as a JSON string by Binance and as a JSON number by Coinbase. */

@@ -11,7 +11,11 @@ public enum RejectReason {
     INCONSISTENT_RANGE("inconsistent-range"),
     /** Negative or not a finite number. */
     INVALID_VOLUME("invalid-volume"),
-    OFF_GRID_TIME("off-grid-time");
+    OFF_GRID_TIME("off-grid-time"),
+    /** Opens after the exchange's own clock: not the still-open candle, a wrong unit or a broken row. */
+    FUTURE_TIME("future-time"),
+    /** A second row for an open time already in the page, with other values; the first one is kept. */
+    CONFLICTING_DUPLICATE("conflicting-duplicate");
 
     private final String label;
 
