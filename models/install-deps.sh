@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Python training stack from Debian packages (PyPI is not reachable here).
+# Installs the Python training stack from Debian packages (the project does not depend on PyPI).
 # Idempotent: does nothing when torch, onnx, numpy and matplotlib already import.
 # libopenblas0-pthread matters: without it torch falls back to reference BLAS (3-5x slower).
 set -euo pipefail

@@ -1,7 +1,7 @@
 """Training smoke test (model v2, the default): a tiny slice, two short epochs, export, then run the ONNX graph.
 
 Keeps train.py / export.py from rotting; full training is offline (see README).
-Uses only models/testdata, never ../shared.
+Uses only models/testdata, never the full candle set.
 """
 import tempfile
 import unittest
