@@ -1,8 +1,10 @@
 "use strict";
 // ChronoPrice live page: plain JavaScript, no build step. Reads the API this page is served by:
 //   /symbols        the series selector
-//   /metrics/model  the model selector (window=all), the accuracy tiles and the raw-vs-served table (selected window)
+//   /metrics/model  the model selector (window=all: versions with predictions and their registry status), the
+//                   accuracy tiles, the raw-vs-served table and the champion-vs-challengers table (selected window)
 //   /price/history  the chart's first points, then /live (Server-Sent Events) adds and resolves them.
+// The model selector defaults to the champion, whose forecast is the served one; any version can be picked.
 (function () {
   const HISTORY_POINTS = 300; // prediction targets kept on the chart
   const METRICS_EVERY_MS = 10000; // tiles also refresh shortly after each outcome
@@ -16,6 +18,10 @@
     live: "connecting", // the push stream: connecting | open | error
     series: null,
     model: null,
+    modelStatus: null, // registry status of the selected version: champion | challenger | retired | null
+    champion: null, // the champion among the versions with predictions on this series (null if none)
+    chartModels: [], // versions of the rows on the chart (one, the selected)
+    lastPredicted: null, // served predicted close of the newest point on the chart
     points: 0, // predictions on the chart
     actualPoints: 0, // of which resolved (actual close known)
     rawPoints: 0, // of which carry the model's raw median (rows written before the online layers have none)
@@ -23,6 +29,7 @@
     lastTarget: null, // newest target time on the chart (ISO-8601)
     events: 0, // push messages applied
     metricsUpdates: 0,
+    comparedTargets: null, // common targets of the champion-vs-challengers table
     error: null,
   });
 
@@ -92,16 +99,22 @@
     rows.clear();
     showMessage(null);
 
-    // Model versions with predictions on this series; the one with the newest target first.
+    // Model versions with predictions on this series: the champion first, then challengers, then retired (and
+    // unregistered) versions, each group newest target first. The champion is the default: it is what is served.
     const all = await getJson("/metrics/model", { ...seriesKey(series), window: "all" });
     if (gen !== generation) return;
     const models = all.models
       .filter((m) => m.lastTargetTime != null)
-      .sort((a, b) => Date.parse(b.lastTargetTime) - Date.parse(a.lastTargetTime) || b.predictions - a.predictions);
-    $("model").replaceChildren(...models.map((m) => new Option(m.modelVersion, m.modelVersion)));
-    const chosen = models.find((m) => m.modelVersion === wantedModel) || models[0];
+      .sort((a, b) => statusRank(a.status) - statusRank(b.status) ||
+        Date.parse(b.lastTargetTime) - Date.parse(a.lastTargetTime) || b.predictions - a.predictions);
+    $("model").replaceChildren(...models.map((m) =>
+      new Option(`${m.modelVersion} · ${m.status || "not registered"}`, m.modelVersion)));
+    const champion = models.find((m) => m.champion);
+    const chosen = models.find((m) => m.modelVersion === wantedModel) || champion || models[0];
     model = chosen ? chosen.modelVersion : null;
     state.model = model;
+    state.modelStatus = chosen ? chosen.status : null;
+    state.champion = champion ? champion.modelVersion : null;
     $("model").value = model || "";
     updateUrl();
 
@@ -109,6 +122,7 @@
       showMessage("No predictions for this series yet.");
       render();
       renderTiles(null, 0.8);
+      renderVersus(null);
       state.ready = true;
       return;
     }
@@ -118,6 +132,10 @@
     if (gen !== generation) return;
     await refreshMetrics();
     state.ready = true;
+  }
+
+  function statusRank(status) {
+    return { champion: 0, challenger: 1, retired: 2 }[status] ?? 3;
   }
 
   function updateUrl() {
@@ -156,7 +174,8 @@
 
   function openStream(gen) {
     let opened = false;
-    source = new EventSource("/live?" + query(seriesKey(current)));
+    // The stream of the selected version only (without model_version /live sends the champion's rows).
+    source = new EventSource("/live?" + query({ ...seriesKey(current), model_version: model }));
     setLive("connecting");
     source.onopen = () => {
       setLive("open");
@@ -260,6 +279,8 @@
     state.actualPoints = plot.data[1].filter((v) => v != null).length;
     state.rawPoints = plot.data[6].filter((v) => v != null).length;
     state.lastTarget = times.length ? new Date(times[times.length - 1]).toISOString() : null;
+    state.chartModels = [...new Set(times.map((t) => rows.get(t).modelVersion))];
+    state.lastPredicted = times.length ? rows.get(times[times.length - 1]).predictedClose : null;
     $("chart").dataset.points = String(state.points);
     renderLatest(times.length ? rows.get(times[times.length - 1]) : null);
   }
@@ -285,7 +306,8 @@
       ? `actual ${price(r.actualClose)}, error ${price(r.error, r.actualClose)}`
       : "actual not known yet";
     const raw = r.rawPredictedClose != null ? `; raw model ${price(r.rawPredictedClose)}` : "";
-    $("latest").textContent = `Latest forecast for the close of ${utcTime(r.targetOpenTime)} by ${r.modelVersion}: ` +
+    const role = r.champion ? "the champion, served" : r.modelStatus ? `a ${r.modelStatus}, not served` : "not registered";
+    $("latest").textContent = `Latest forecast for the close of ${utcTime(r.targetOpenTime)} by ${r.modelVersion} (${role}): ` +
       `${price(r.predictedClose)}${interval}${raw}; naive ${price(r.naiveClose)}; ${outcome}.`;
   }
 
@@ -333,6 +355,7 @@
     }
     if (gen !== generation || seq !== metricsSeq) return; // a newer answer is on its way
     renderTiles(report.models.find((m) => m.modelVersion === model), report.nominalCoverage);
+    renderVersus(report.comparison);
     state.metricsUpdates++;
   }
 
@@ -435,6 +458,68 @@
     const guard = m && m.meanGuardWeight != null ? ` Mean guard weight over the window: ${m.meanGuardWeight.toFixed(2)}.` : "";
     $("compare-rows").textContent = rows + guard;
     $("compare-rows").dataset.meanGuardWeight = m && m.meanGuardWeight != null ? String(m.meanGuardWeight) : "";
+  }
+
+  // ---- champion vs challengers ----
+
+  function versusCell(cls, text, value, title) {
+    const el = document.createElement("td");
+    el.className = cls;
+    el.textContent = text;
+    el.dataset.value = value == null ? "" : String(value);
+    if (title) el.title = title;
+    return el;
+  }
+
+  function pValue(p) {
+    return p == null ? "–" : p < 0.001 ? "< 0.001" : p.toFixed(3);
+  }
+
+  // The champion and every challenger on the window's common resolved targets, with each challenger's
+  // Diebold-Mariano test against the champion. Each number keeps its exact value in data-value.
+  function renderVersus(cmp) {
+    const summary = $("versus-summary");
+    const body = $("versus-rows");
+    const models = cmp ? cmp.models : [];
+    state.comparedTargets = cmp ? cmp.commonTargets : null;
+    summary.dataset.common = cmp ? String(cmp.commonTargets) : "";
+    if (models.length === 0) {
+      summary.textContent = "No champion or challenger has resolved predictions on this series in this window.";
+      body.replaceChildren();
+      return;
+    }
+    const range = cmp.firstTargetTime
+      ? ` (targets ${utcTime(cmp.firstTargetTime)} – ${utcTime(cmp.lastTargetTime)})` : "";
+    summary.textContent = models.length < 2
+      ? `Only ${models[0].modelVersion} (${models[0].status}) is scored on this series in this window: nothing to compare.`
+      : `Every version below on the same ${cmp.commonTargets} resolved targets${range}.` +
+        (cmp.champion ? "" : " The champion has no resolved predictions here, so nothing is tested.");
+    const tests = new Map(cmp.tests.map((t) => [t.challenger, t]));
+    const ref = lastPrice();
+    body.replaceChildren(...models.map((m) => {
+      const tr = document.createElement("tr");
+      tr.dataset.version = m.modelVersion;
+      tr.classList.toggle("champion", m.champion);
+      const name = document.createElement("th");
+      name.scope = "row";
+      name.className = "text";
+      name.textContent = m.modelVersion;
+      const t = tests.get(m.modelVersion);
+      const verdict = t ? t.verdict : m.champion ? "champion" : "";
+      tr.dataset.verdict = verdict;
+      const reading = versusCell("text reading", t ? t.reading : m.champion ? "served forecast" : "–", null,
+        t ? `n = ${t.n}, mean |error| difference ${price(t.meanLossDifference, ref)}, Newey-West lags ${t.lags}` : "");
+      reading.classList.toggle("good", verdict === "challenger-better");
+      tr.append(
+        name,
+        versusCell("text status", m.status, null),
+        versusCell("mae", price(m.mae, ref), m.mae),
+        versusCell("mase", m.mase == null ? "–" : m.mase.toFixed(3), m.mase),
+        versusCell("dm-statistic", t && t.statistic != null ? t.statistic.toFixed(2) : "–", t ? t.statistic : null),
+        versusCell("dm-p", t ? pValue(t.pValue) : "–", t ? t.pValue : null),
+        reading);
+      return tr;
+    }));
   }
 
   // ---- errors ----

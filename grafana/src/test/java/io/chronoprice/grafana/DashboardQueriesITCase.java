@@ -43,13 +43,19 @@ import org.junit.jupiter.api.TestFactory;
  * Runs every dashboard variable, panel target and alert query against a real PostgreSQL with the real
  * migrations, as the read-only role Grafana uses, after expanding Grafana's variables and macros. The
  * database holds real Binance candles (the replay exchange's demo data, shifted to end now) and
- * predictions derived from them, so every query must return rows, shaped the way its panel needs.
+ * predictions derived from them by two registered versions, the champion on every window and a challenger
+ * added later, so every query must return rows, shaped the way its panel needs.
  */
 class DashboardQueriesITCase {
 
     private static final String EXCHANGE = "binance";
     private static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT");
+    /** The champion: its forecast is the served one, and the dashboard's default. */
     private static final String MODEL = "lstm-1m-test";
+    /** A challenger added later, scored beside the champion from prediction {@link #CHALLENGER_FROM} on. */
+    private static final String CHALLENGER = "lstm-1m-challenger";
+
+    private static final int CHALLENGER_FROM = 200;
     private static final int CANDLES = 420;
     private static final int WINDOW = 60;
     /** Grafana's default dashboard range, and the $__interval it picks for ~1000 px wide panels. */
@@ -78,6 +84,8 @@ class DashboardQueriesITCase {
     private static Instant now;
     /** Every seeded prediction with its actual close (null when its candle is not there), for expected values. */
     private static final List<Seeded> SEEDED = new ArrayList<>();
+    /** The same for the challenger. */
+    private static final List<Seeded> CHALLENGER_SEEDED = new ArrayList<>();
 
     /** A seeded prediction; {@code online} is null for a pre-V4 row. */
     private record Seeded(
@@ -127,7 +135,8 @@ class DashboardQueriesITCase {
      * Real candles, shifted so the newest closed two minutes ago; one prediction per full window. After the first
      * {@link #LEGACY_PREDICTIONS}, each prediction is served from a raw one as the job serves it, in log-returns from
      * the last close: median {@code w x q50} (the naive forecast itself while the guard weight w is 0), interval
-     * half-widths scaled by {@code exp(calibration offset)}.
+     * half-widths scaled by {@code exp(calibration offset)}. From prediction {@link #CHALLENGER_FROM} on the
+     * challenger predicts the same targets with its own forecasts, written a moment after the champion's.
      */
     private static void seed(Connection c, String symbol) throws IOException, SQLException {
         List<double[]> rows = readCandles(symbol);
@@ -156,46 +165,88 @@ class DashboardQueriesITCase {
                 candle.setTimestamp(9, Timestamp.from(open.plus(INTERVAL).plusSeconds(3)));
                 candle.addBatch();
                 if (i + 1 >= WINDOW) {
-                    Seeded p = predict(symbol, i, i + 1 - WINDOW, open.plus(INTERVAL), r[4], rows);
-                    prediction.setString(1, EXCHANGE);
-                    prediction.setString(2, symbol);
-                    prediction.setTimestamp(3, Timestamp.from(p.target()));
-                    prediction.setString(4, MODEL);
-                    prediction.setDouble(5, p.predicted());
-                    prediction.setDouble(6, p.lower());
-                    prediction.setDouble(7, p.upper());
-                    prediction.setDouble(8, p.naive());
-                    prediction.setTimestamp(9, Timestamp.from(open));
-                    prediction.setTimestamp(
-                            10, Timestamp.from(p.target().plusSeconds(3).plusMillis(400)));
-                    Online o = p.online();
-                    double[] online = o == null
-                            ? null
-                            : new double[] {
-                                o.raw(),
-                                o.rawLower(),
-                                o.rawUpper(),
-                                o.guardWeight(),
-                                o.calibrationLower(),
-                                o.calibrationUpper(),
-                                o.windowScale(),
-                                o.rollingSigma(),
-                                o.ewmaSigma()
-                            };
-                    for (int k = 0; k < 9; k++) {
-                        if (online == null) {
-                            prediction.setNull(11 + k, Types.DOUBLE);
-                        } else {
-                            prediction.setDouble(11 + k, online[k]);
-                        }
-                    }
-                    prediction.addBatch();
+                    int n = i + 1 - WINDOW;
+                    Seeded p = predict(symbol, i, n, open.plus(INTERVAL), r[4], rows);
+                    addPrediction(prediction, symbol, MODEL, p, open, Duration.ofMillis(3_400));
                     SEEDED.add(p);
+                    if (n >= CHALLENGER_FROM) {
+                        Seeded q = predictAsChallenger(symbol, i, open.plus(INTERVAL), r[4], rows);
+                        addPrediction(prediction, symbol, CHALLENGER, q, open, Duration.ofMillis(3_500));
+                        CHALLENGER_SEEDED.add(q);
+                    }
                 }
             }
             candle.executeBatch();
             prediction.executeBatch();
         }
+    }
+
+    private static void addPrediction(
+            PreparedStatement prediction, String symbol, String version, Seeded p, Instant windowEnd, Duration after)
+            throws SQLException {
+        prediction.setString(1, EXCHANGE);
+        prediction.setString(2, symbol);
+        prediction.setTimestamp(3, Timestamp.from(p.target()));
+        prediction.setString(4, version);
+        prediction.setDouble(5, p.predicted());
+        prediction.setDouble(6, p.lower());
+        prediction.setDouble(7, p.upper());
+        prediction.setDouble(8, p.naive());
+        prediction.setTimestamp(9, Timestamp.from(windowEnd));
+        prediction.setTimestamp(10, Timestamp.from(p.target().plus(after)));
+        Online o = p.online();
+        double[] online = o == null
+                ? null
+                : new double[] {
+                    o.raw(),
+                    o.rawLower(),
+                    o.rawUpper(),
+                    o.guardWeight(),
+                    o.calibrationLower(),
+                    o.calibrationUpper(),
+                    o.windowScale(),
+                    o.rollingSigma(),
+                    o.ewmaSigma()
+                };
+        for (int k = 0; k < 9; k++) {
+            if (online == null) {
+                prediction.setNull(11 + k, Types.DOUBLE);
+            } else {
+                prediction.setDouble(11 + k, online[k]);
+            }
+        }
+        prediction.addBatch();
+    }
+
+    /**
+     * The challenger's prediction made at candle i: a raw median of its own, and a guard that serves it on other
+     * stretches than the champion's, so the two versions' errors differ on some targets and tie on others.
+     */
+    private static Seeded predictAsChallenger(String symbol, int i, Instant target, double last, List<double[]> rows) {
+        Double actual = i + 1 < rows.size() ? rows.get(i + 1)[4] : null;
+        double q50 = 0.0005 * Math.cos(0.3 * i);
+        double down = 0.0014;
+        double up = 0.0014;
+        double weight = Math.max(0, Math.min(1, 1.5 * Math.cos(0.07 * i)));
+        double median = weight * q50;
+        return new Seeded(
+                symbol,
+                target,
+                last * Math.exp(median),
+                last * Math.exp(median - down),
+                last * Math.exp(median + up),
+                last,
+                actual,
+                new Online(
+                        last * Math.exp(q50),
+                        last * Math.exp(q50 - down),
+                        last * Math.exp(q50 + up),
+                        weight,
+                        0,
+                        0,
+                        0.0008,
+                        0.0011,
+                        0.0010));
     }
 
     /** The n-th prediction of a series, made at candle i (close {@code last}) for the candle opening at target. */
@@ -251,13 +302,29 @@ class DashboardQueriesITCase {
         return rows;
     }
 
+    /**
+     * The registry as the job's leaves it (V5): the champion, added two days ago and promoted, and the challenger
+     * added later, each with its artifact's bytes and lifecycle events; and two detected gaps.
+     */
     private static void seedModelAndGaps(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("INSERT INTO models (model_version, created_at, interval, window_size, feature_names,"
-                    + " quantiles, training_from, training_to, eval_metrics, artifact_sha256) VALUES ('" + MODEL
+                    + " quantiles, training_from, training_to, eval_metrics, artifact_sha256, artifact, status,"
+                    + " status_changed_at, registered_at) VALUES ('" + MODEL
                     + "', now() - interval '2 days', '1m', " + WINDOW + ", ARRAY['log_return','range','volume_z'],"
                     + " ARRAY[0.1,0.5,0.9], '2021-05-14', '2021-06-14', '{\"mae\": 12.3, \"mase\": 0.99}',"
-                    + " repeat('ab', 32))");
+                    + " repeat('ab', 32), decode(repeat('00', 2048), 'hex'), 'champion', now() - interval '47 hours',"
+                    + " now() - interval '2 days'),"
+                    + " ('" + CHALLENGER + "', now() - interval '5 hours', '1m', " + WINDOW
+                    + ", ARRAY['log_return','range','volume_z'], ARRAY[0.1,0.5,0.9], '2021-05-14', '2021-07-14',"
+                    + " '{\"mae\": 12.1, \"mase\": 0.98}', repeat('cd', 32), decode(repeat('00', 3000), 'hex'),"
+                    + " 'challenger', now() - interval '4 hours', now() - interval '4 hours')");
+            st.execute("INSERT INTO model_events (model_version, event, actor, detail, at) VALUES"
+                    + " ('" + MODEL + "', 'added', 'ci', '{}', now() - interval '2 days'),"
+                    + " ('" + MODEL + "', 'promoted', 'alice', '{\"reason\": \"first model\"}',"
+                    + " now() - interval '47 hours'),"
+                    + " ('" + CHALLENGER + "', 'added', 'bob', '{\"reason\": \"retrained\"}',"
+                    + " now() - interval '4 hours')");
             st.execute("INSERT INTO candle_gaps (exchange, symbol, interval, last_open_time_before,"
                     + " first_open_time_after, missing_candles, detected_at) VALUES"
                     + " ('binance', 'BTCUSDT', '1m', now() - interval '65 min', now() - interval '62 min', 2,"
@@ -487,7 +554,187 @@ class DashboardQueriesITCase {
                 .allSatisfy(r -> assertThat(number(r, "raw model")).isNotEqualTo(number(r, "naive")));
     }
 
+    @Test
+    void modelPickerDefaultsToTheChampionAndLabelsEachVersionWithItsStatus() throws SQLException {
+        JsonNode dashboard = OpsFiles.readJson(OpsFiles.grafana().resolve("dashboards/chronoprice-overview.json"));
+        JsonNode variable = dashboard.path("templating").path("list").findParents("name").stream()
+                .filter(v -> v.path("name").asText().equals("model_version"))
+                .findFirst()
+                .orElseThrow();
+        String sql = GrafanaMacros.expandMacros(
+                GrafanaMacros.interpolateVariables(
+                        variable.path("query").asText(),
+                        Map.of(
+                                "exchange", Variable.single(EXCHANGE),
+                                "symbol", Variable.single(SYMBOLS.get(0)),
+                                "interval", Variable.single("1m"))),
+                now.minus(RANGE),
+                now,
+                INTERVAL);
+        List<String> values = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        try (Connection c = connect(db.reader());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString("__value"));
+                texts.add(rs.getString("__text"));
+            }
+        }
+
+        // The challenger wrote the newest prediction (a moment after the champion's): the champion still comes first,
+        // and Grafana's first value is the default on load.
+        assertThat(values).containsExactly(MODEL, CHALLENGER);
+        assertThat(texts).containsExactly(MODEL + " (champion)", CHALLENGER + " (challenger)");
+    }
+
+    @Test
+    void championVsChallengerTableMatchesAnIndependentComputation() {
+        List<Map<String, Object>> rows = runOverviewPanel(17);
+        List<Seeded[]> common = commonTargets(now.minus(RANGE), now);
+
+        assertThat(common)
+                .hasSizeBetween(100, resolvedInRange(now.minus(RANGE), now).size() - 100);
+        assertThat(rows).extracting(r -> r.get("version")).containsExactly(MODEL, CHALLENGER);
+        assertThat(rows).extracting(r -> r.get("status")).containsExactly("champion", "challenger");
+        Map<String, Object> champion = rows.get(0);
+        Map<String, Object> challenger = rows.get(1);
+        for (Map<String, Object> row : rows) {
+            assertThat(number(row, "common targets")).isEqualTo(common.size());
+        }
+        assertClose(champion, "MAE", mae(common, 0));
+        assertClose(challenger, "MAE", mae(common, 1));
+        assertClose(champion, "MASE", mae(common, 0) / naiveMae(common));
+        assertClose(challenger, "MASE", mae(common, 1) / naiveMae(common));
+        long beat = common.stream().filter(t -> absError(t[1]) < absError(t[0])).count();
+        long lost = common.stream().filter(t -> absError(t[1]) > absError(t[0])).count();
+        assertClose(challenger, "beat the champion", (double) beat / common.size());
+        assertClose(challenger, "lost to the champion", (double) lost / common.size());
+        assertClose(
+                challenger,
+                "mean error difference",
+                common.stream()
+                        .mapToDouble(t -> absError(t[1]) - absError(t[0]))
+                        .average()
+                        .orElseThrow());
+        // Plausible: both win some targets, and where both served the naive forecast they tie.
+        assertThat(beat).isPositive();
+        assertThat(lost).isPositive();
+        assertThat(beat + lost).isLessThan(common.size());
+        assertThat(champion.get("beat the champion")).isNull();
+        assertThat(champion.get("mean error difference")).isNull();
+    }
+
+    @Test
+    void rollingChampionVsChallengerPanelsCountOnlyCommonTargetsAndEndOnTheLastHoursNumbers() {
+        List<Seeded[]> common = commonTargets(now.minus(RANGE), now);
+        Instant newest = common.get(common.size() - 1)[0].target();
+        List<Seeded[]> lastHour = common.stream()
+                .filter(t -> !t[0].target().isBefore(newest.minus(Duration.ofHours(1))))
+                .toList();
+
+        for (int panel : List.of(15, 16)) {
+            List<Map<String, Object>> rows = runOverviewPanel(panel);
+            // One point per version and common target: nothing from the champion's hours before the challenger.
+            assertThat(rows).hasSize(2 * common.size());
+            assertThat(rows.get(0).get("time")).isEqualTo(common.get(0)[0].target());
+            assertThat(rows)
+                    .extracting(r -> r.get("metric"))
+                    .containsOnly(MODEL + " (champion)", CHALLENGER + " (challenger)");
+            Map<String, Map<String, Object>> last = new LinkedHashMap<>();
+            rows.stream().filter(r -> newest.equals(r.get("time"))).forEach(r -> last.put((String) r.get("metric"), r));
+            assertThat(last).hasSize(2);
+            for (int version = 0; version < 2; version++) {
+                Map<String, Object> row = last.get(version == 0 ? MODEL + " (champion)" : CHALLENGER + " (challenger)");
+                if (panel == 15) {
+                    assertClose(row, "MAE (1 h)", mae(lastHour, version));
+                } else {
+                    assertClose(row, "MASE (1 h)", mae(lastHour, version) / naiveMae(lastHour));
+                }
+            }
+        }
+    }
+
+    @Test
+    void modelsTableShowsTheLifecycleChampionFirst() {
+        List<Map<String, Object>> rows = runOverviewPanel(9);
+
+        assertThat(rows).extracting(r -> r.get("version")).containsExactly(MODEL, CHALLENGER);
+        assertThat(rows).extracting(r -> r.get("status")).containsExactly("champion", "challenger");
+        assertThat(rows)
+                .extracting(r -> r.get("latest event"))
+                .containsExactly("promoted by alice: first model", "added by bob: retrained");
+        assertThat(rows).extracting(r -> number(r, "artifact (bytes)")).containsExactly(2048.0, 3000.0);
+        assertThat(rows).extracting(r -> r.get("selected")).containsExactly(true, false);
+    }
+
+    @Test
+    void maseAlertJudgesTheChampionOfEachSeries() throws SQLException {
+        JsonNode doc = OpsFiles.JSON.valueToTree(
+                OpsFiles.readYaml(OpsFiles.grafana().resolve("provisioning/alerting/chronoprice-alerts.yml")));
+        JsonNode query = doc.findParents("uid").stream()
+                .filter(r -> r.path("uid").asText().equals("chronoprice-mase-above-naive"))
+                .findFirst()
+                .orElseThrow()
+                .path("data")
+                .get(0);
+        Instant from =
+                now.minusSeconds(query.path("relativeTimeRange").path("from").asLong());
+        String sql =
+                GrafanaMacros.expandMacros(query.path("model").path("rawSql").asText(), from, now, INTERVAL);
+        Map<String, Double> mase = new LinkedHashMap<>();
+        try (Connection c = connect(db.reader());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                mase.put(rs.getString("series"), rs.getDouble("mase"));
+            }
+        }
+
+        assertThat(mase).hasSize(SYMBOLS.size());
+        for (String symbol : SYMBOLS) {
+            // The champion's rows only, though the challenger wrote the newest prediction of every target.
+            List<Seeded> resolved = SEEDED.stream()
+                    .filter(p -> p.symbol().equals(symbol) && p.actual() != null && inRange(p, from, now))
+                    .toList();
+            assertThat(mase.get(EXCHANGE + " " + symbol + " 1m"))
+                    .as(symbol)
+                    .isCloseTo(mase(resolved, Seeded::predicted), within(1e-9));
+        }
+    }
+
     // ---- expected values, straight from the definitions ----
+
+    /**
+     * The first symbol's targets in [from, to] that both versions predicted and that are resolved, oldest first: for
+     * each, the champion's prediction and the challenger's.
+     */
+    private static List<Seeded[]> commonTargets(Instant from, Instant to) {
+        Map<Instant, Seeded> challenger = new LinkedHashMap<>();
+        CHALLENGER_SEEDED.stream()
+                .filter(p -> p.symbol().equals(SYMBOLS.get(0)) && p.actual() != null && inRange(p, from, to))
+                .forEach(p -> challenger.put(p.target(), p));
+        return resolvedInRange(from, to).stream()
+                .filter(p -> challenger.containsKey(p.target()))
+                .map(p -> new Seeded[] {p, challenger.get(p.target())})
+                .toList();
+    }
+
+    private static double absError(Seeded p) {
+        return Math.abs(p.predicted() - p.actual());
+    }
+
+    /** MAE of one version (0: champion, 1: challenger) over common targets. */
+    private static double mae(List<Seeded[]> common, int version) {
+        return common.stream().mapToDouble(t -> absError(t[version])).average().orElseThrow();
+    }
+
+    private static double naiveMae(List<Seeded[]> common) {
+        return common.stream()
+                .mapToDouble(t -> Math.abs(t[0].naive() - t[0].actual()))
+                .average()
+                .orElseThrow();
+    }
 
     private static boolean inRange(Seeded p, Instant from, Instant to) {
         return !p.target().isBefore(from) && !p.target().isAfter(to);
@@ -642,14 +889,26 @@ class DashboardQueriesITCase {
                 ResultSet rs = st.executeQuery(sql)) {
             c.setReadOnly(true);
             assertThat(rs.getMetaData().getColumnCount()).as(label).isGreaterThanOrEqualTo(1);
+            // Grafana takes the value from a column named __value when there is one (and the label from __text).
+            int column = rs.findColumn(
+                    hasColumn(rs, "__value") ? "__value" : rs.getMetaData().getColumnLabel(1));
             while (rs.next()) {
-                values.add(rs.getString(1));
+                values.add(rs.getString(column));
             }
         } catch (SQLException e) {
             throw new AssertionError(label + " failed: " + e.getMessage() + "\n" + sql, e);
         }
         assertThat(values).as(label + " values\n" + sql).isNotEmpty().doesNotContainNull();
         return values;
+    }
+
+    private static boolean hasColumn(ResultSet rs, String label) throws SQLException {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            if (rs.getMetaData().getColumnLabel(i).equals(label)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

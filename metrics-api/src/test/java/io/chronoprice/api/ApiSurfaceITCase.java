@@ -29,17 +29,44 @@ class ApiSurfaceITCase extends ApiITCaseSupport {
     HttpClient http;
 
     @Test
-    void modelsListTheRegistry() {
+    void modelsListTheRegistryWithStatusArtifactSizeAndLatestEvent() {
         List<ModelInfo> models =
                 http.toBlocking().retrieve(HttpRequest.GET("/models"), Argument.listOf(ModelInfo.class));
 
-        assertThat(models).singleElement().satisfies(m -> {
-            assertThat(m.modelVersion()).isEqualTo(SeedData.MODEL_1);
+        // Newest first: the challenger was created after the champion.
+        assertThat(models).extracting(ModelInfo::modelVersion).containsExactly(SeedData.MODEL_2, SeedData.MODEL_1);
+        for (ModelInfo m : models) {
+            SeedData.Model seeded = SeedData.MODELS.stream()
+                    .filter(s -> s.version().equals(m.modelVersion()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(m.status()).isEqualTo(seeded.status());
+            assertThat(m.champion()).isEqualTo(seeded.status().equals("champion"));
+            assertThat(m.statusChangedAt()).isEqualTo(seeded.statusChangedAt());
+            assertThat(m.artifactSha256()).isEqualTo(seeded.sha256());
+            assertThat(m.artifactBytes()).isEqualTo(seeded.artifactBytes());
+            assertThat(m.latestEvent()).isNotNull();
+            assertThat(m.latestEvent().event()).isEqualTo(seeded.latestEvent().event());
+            assertThat(m.latestEvent().actor()).isEqualTo(seeded.latestEvent().actor());
+            assertThat(m.latestEvent().at()).isEqualTo(seeded.latestEvent().at());
+            assertThat(m.latestEvent().reason()).isEqualTo(seeded.latestEvent().reason());
+            assertThat(m.latestEvent().detail())
+                    .containsEntry("reason", seeded.latestEvent().reason());
             assertThat(m.windowSize()).isEqualTo(60);
             assertThat(m.featureNames()).containsExactly("log_return", "high_low", "volume");
             assertThat(m.quantiles()).containsExactly(0.1, 0.5, 0.9);
             assertThat(m.evalMetrics()).containsEntry("mase", 0.97);
-        });
+        }
+        assertThat(models.get(1).latestEvent().event()).isEqualTo("promoted");
+    }
+
+    @Test
+    void modelsNeverSendTheArtifactBytes() {
+        String json = http.toBlocking().retrieve("/models");
+
+        assertThat(json).contains("\"artifactBytes\":4096").doesNotContain("\"artifact\":");
+        // 4096 zero bytes would be a run of 'A's in base64.
+        assertThat(json).doesNotContain("AAAAAAAAAAAAAAAA");
     }
 
     @Test

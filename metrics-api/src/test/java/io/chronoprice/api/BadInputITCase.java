@@ -63,6 +63,8 @@ class BadInputITCase extends ApiITCaseSupport {
                 "/metrics/model    | symbol=XYZUSDT                                | 404 | symbol",
                 "/live             | symbol=INJECTION                              | 400 | symbol",
                 "/live             | symbol=XYZUSDT                                | 404 | symbol",
+                "/live             | symbol=BTCUSDT&model_version=INJECTION        | 400 | model_version",
+                "/price/history    | symbol=BTCUSDT&model_version=INJECTION        | 400 | model_version",
             })
     void isRefusedWithAProblemNamingTheParameter(String path, String query, int status, String parameter)
             throws Exception {

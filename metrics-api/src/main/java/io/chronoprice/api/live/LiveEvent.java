@@ -2,6 +2,7 @@ package io.chronoprice.api.live;
 
 import io.chronoprice.api.price.PredictionView;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.micronaut.core.annotation.Nullable;
 
 /**
  * One pushed change: a new prediction ({@code prediction}) or a prediction whose actual candle just arrived
@@ -25,5 +26,13 @@ record LiveEvent(String kind, PredictionView row) {
         return row.exchange().equals(key.exchange())
                 && row.symbol().equals(key.symbol())
                 && row.interval().equals(key.interval());
+    }
+
+    /**
+     * Whether the row is of the named version or, with none named, of the champion. The champion flag was read
+     * with the row at this poll, so a stream follows a promotion from the next poll on without reconnecting.
+     */
+    boolean isOf(@Nullable String modelVersion) {
+        return modelVersion == null ? row.champion() : row.modelVersion().equals(modelVersion);
     }
 }

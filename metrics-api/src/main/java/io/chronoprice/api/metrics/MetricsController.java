@@ -12,8 +12,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 
 /**
- * {@code GET /metrics/model}: live accuracy per model version. The window ends at the series' newest prediction
- * target time (not the wall clock), so a replay of historical candles is evaluated the same way as live data.
+ * {@code GET /metrics/model}: live accuracy per model version, and the champion and challengers compared on the same
+ * targets. The window ends at the series' newest prediction target time (not the wall clock), so a replay of
+ * historical candles is evaluated the same way as live data.
  */
 @Controller("/metrics")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -36,7 +37,10 @@ public class MetricsController {
                     + " RMSE, MAPE, MASE (vs the naive forecast), directional accuracy and 80 % interval coverage (95 %"
                     + " Wilson CIs) and Winkler score (basis points); the raw model's MAE, MASE, directional accuracy,"
                     + " coverage and Winkler score (raw); the rolling- and EWMA-volatility intervals' coverage and"
-                    + " Winkler score (baselines); and the mean guard weight.")
+                    + " Winkler score (baselines); and the mean guard weight. Each version's registry status. Then the"
+                    + " champion and every challenger on the resolved targets of the window that all of them predicted:"
+                    + " MAE and MASE of each, and the Diebold-Mariano test (absolute-error loss, Newey-West variance)"
+                    + " of each challenger against the champion with a plain reading.")
     @Get("/model")
     public MetricsReport model(
             @Nullable @QueryValue String symbol,
@@ -55,6 +59,7 @@ public class MetricsController {
                 span.label(),
                 model,
                 NOMINAL_COVERAGE,
-                metrics.metrics(key, span, model));
+                metrics.metrics(key, span, model),
+                metrics.comparison(key, span));
     }
 }

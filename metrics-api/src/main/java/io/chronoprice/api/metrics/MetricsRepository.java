@@ -14,19 +14,31 @@ import java.util.List;
 /**
  * Computes the accuracy metrics in one aggregate over {@code prediction_outcomes}: PostgreSQL scans the
  * window's rows once (primary-key range) and returns a row per model version; Java only derives the Wilson
- * bounds from the counts.
+ * bounds from the counts. The comparison of versions on common targets needs each target's errors in time order
+ * (the Diebold-Mariano variance depends on their autocorrelation), so {@link #LOSSES} returns those rows and
+ * {@link VersionComparisons} does the rest in Java with chronoprice-stats.
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
 
-    // Also read by MetricsITCase, which checks the plan is index-backed. The window start is one scalar subquery
-    // (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index bound; a null
-    // window length makes it -infinity ("all").
+    /**
+     * Targets after the window start: the series' newest target time minus {@code :windowSeconds} (null: all).
+     * One scalar subquery (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index
+     * bound; a null window length makes it -infinity ("all").
+     */
+    String IN_WINDOW = "\n  AND o.target_open_time > COALESCE("
+            + "\n        (SELECT max(o.target_open_time) FROM predictions o WHERE " + SeriesKey.SQL_FILTER + ")"
+            + "\n            - make_interval(secs => CAST(:windowSeconds AS double precision)),"
+            + "\n        '-infinity')\n";
+
+    // Also read by MetricsITCase, which checks the plan is index-backed.
     // The served, raw and baseline columns are aggregated in the same pass so that all of them are judged on the
     // same rows (the view's Winkler scores are NULL until the actual exists), each in basis points of the actual.
     // The raw MASE divides by the naive MAE of the rows that have a raw forecast only (pre-V4 rows have none).
+    // The status is read per group (one row per version) from the registry's primary key.
     String METRICS = """
             SELECT o.model_version,
+                   (SELECT m.status FROM models m WHERE m.model_version = o.model_version) AS status,
                    count(*) AS predictions,
                    count(o.actual_close) AS resolved,
                    min(o.target_open_time) AS first_target_time,
@@ -59,22 +71,36 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
                    count(o.ewma_in_interval) AS ewma_coverage_total,
                    avg(o.ewma_winkler / o.actual_close) * 10000 AS ewma_winkler_bps
             FROM prediction_outcomes o
-            WHERE\s"""
-            + SeriesKey.SQL_FILTER
-            + "\n  AND " + PredictionView.MODEL_FILTER
-            + "\n  AND o.target_open_time > COALESCE("
-            + "\n        (SELECT max(o.target_open_time) FROM predictions o WHERE " + SeriesKey.SQL_FILTER + ")"
-            + "\n            - make_interval(secs => CAST(:windowSeconds AS double precision)),"
-            + "\n        '-infinity')\n"
-            + """
+            WHERE\s""" + SeriesKey.SQL_FILTER + "\n  AND " + PredictionView.MODEL_FILTER + IN_WINDOW + """
             GROUP BY o.model_version
             ORDER BY o.model_version
             """;
+
+    /**
+     * The served forecast's absolute error of every resolved prediction in the window by a version that is scored
+     * now (the champion and the challengers of the series' interval), oldest target first. Also read by
+     * MetricsITCase for its plan.
+     */
+    String LOSSES = """
+            SELECT o.target_open_time, o.model_version, m.status, o.abs_error, o.naive_abs_error
+            FROM prediction_outcomes o
+            JOIN models m ON m.model_version = o.model_version
+            WHERE\s"""
+            + SeriesKey.SQL_FILTER
+            + "\n  AND m.interval = o.interval AND m.status IN ('champion', 'challenger')"
+            + "\n  AND o.actual_close IS NOT NULL"
+            + IN_WINDOW
+            + "ORDER BY o.target_open_time, o.model_version\n";
+
+    /** One row of {@link #LOSSES}. */
+    @Introspected
+    record Loss(Instant targetOpenTime, String modelVersion, String status, double absError, double naiveAbsError) {}
 
     /** One row of {@link #METRICS}, by column name. */
     @Introspected
     record Row(
             String modelVersion,
+            @Nullable String status,
             long predictions,
             long resolved,
             @Nullable Instant firstTargetTime,
@@ -109,6 +135,8 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
         ModelMetrics toMetrics() {
             return new ModelMetrics(
                     modelVersion,
+                    status,
+                    VersionComparisons.CHAMPION.equals(status),
                     predictions,
                     resolved,
                     firstTargetTime,
@@ -146,11 +174,21 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             @Nullable String modelVersion,
             @Nullable Double windowSeconds);
 
+    @Query(value = LOSSES, nativeQuery = true)
+    List<Loss> losses(String exchange, String symbol, String interval, @Nullable Double windowSeconds);
+
     default List<ModelMetrics> metrics(SeriesKey key, Window window, @Nullable String modelVersion) {
-        Double seconds =
-                window.length() == null ? null : (double) window.length().toSeconds();
-        return rows(key.exchange(), key.symbol(), key.interval(), modelVersion, seconds).stream()
+        return rows(key.exchange(), key.symbol(), key.interval(), modelVersion, seconds(window)).stream()
                 .map(Row::toMetrics)
                 .toList();
+    }
+
+    /** The champion and the challengers on the targets of the window that all of them predicted and are resolved. */
+    default VersionComparison comparison(SeriesKey key, Window window) {
+        return VersionComparisons.of(losses(key.exchange(), key.symbol(), key.interval(), seconds(window)));
+    }
+
+    private static Double seconds(Window window) {
+        return window.length() == null ? null : (double) window.length().toSeconds();
     }
 }

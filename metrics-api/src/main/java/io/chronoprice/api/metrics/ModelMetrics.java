@@ -10,6 +10,9 @@ import java.time.Instant;
  * {@code raw} judges the model's own forecast and {@code baselines} two model-free intervals, on the same resolved
  * rows. Error metrics use resolved predictions only (those whose target candle exists); null when there are none.
  *
+ * @param status the version's lifecycle status in the registry now ({@code champion}, {@code challenger},
+ *     {@code retired}); null for a version that is not registered
+ * @param champion whether the version is its interval's champion now (its forecast is the served one)
  * @param predictions predictions in the window, resolved or not
  * @param resolved predictions whose actual is known
  * @param mapePercent mean absolute percentage error, in percent
@@ -30,6 +33,8 @@ import java.time.Instant;
 @Serdeable
 public record ModelMetrics(
         String modelVersion,
+        @Nullable String status,
+        boolean champion,
         long predictions,
         long resolved,
         @Nullable Instant firstTargetTime,

@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One page of the actual-vs-predicted series, oldest first.
+ * One page of the actual-vs-predicted series of one model version, oldest first.
  *
+ * @param modelVersion the version of every point: the interval's champion when the request named none
  * @param nextCursor pass as {@code cursor} (with the same other parameters) for the next page; null on the last
  */
 @Serdeable
@@ -15,6 +16,7 @@ public record HistoryPage(
         String exchange,
         String symbol,
         String interval,
+        String modelVersion,
         Instant from,
         Instant to,
         int limit,

@@ -28,6 +28,11 @@ import java.time.Instant;
  * @param calibrationLower log of the factor on the model's lower half-width (online conformal calibration; 0 leaves
  *     the model's width, above 0 widens)
  * @param calibrationUpper log of the factor on the model's upper half-width
+ * @param modelStatus the version's lifecycle status in the registry now ({@code champion}, {@code challenger} or
+ *     {@code retired}); null for a version that is not registered
+ * @param champion whether the version is its interval's champion now, i.e. whether this is the served forecast.
+ *     Read at request time, not when the row was written: after a promotion every row of the new champion says
+ *     true (the registry keeps no per-row record of what was served when)
  */
 @MappedEntity("prediction_outcomes")
 @Serdeable
@@ -52,13 +57,23 @@ public record PredictionView(
         @Nullable Double rawUpperClose,
         @Nullable Double guardWeight,
         @Nullable Double calibrationLower,
-        @Nullable Double calibrationUpper) {
+        @Nullable Double calibrationUpper,
+        @Nullable String modelStatus,
+        boolean champion) {
 
-    /** The view's columns in this record's order; every reader of predictions selects exactly these. */
+    /**
+     * The view's columns in this record's order, and the version's status now; every reader of predictions selects
+     * exactly these. The status comes from a primary-key lookup in {@code models} (a handful of rows) per returned
+     * row rather than a join, so that the reads keep their plans: an ordered walk of the predictions index with
+     * nothing to sort.
+     */
     public static final String COLUMNS = "o.exchange, o.symbol, o.interval, o.target_open_time, o.model_version,"
             + " o.predicted_close, o.lower_close, o.upper_close, o.naive_close, o.window_end_open_time,"
             + " o.created_at, o.actual_close, o.error, o.in_interval, o.direction_hit, o.raw_predicted_close,"
-            + " o.raw_lower_close, o.raw_upper_close, o.guard_weight, o.calibration_lower, o.calibration_upper";
+            + " o.raw_lower_close, o.raw_upper_close, o.guard_weight, o.calibration_lower, o.calibration_upper,"
+            + " (SELECT m.status FROM models m WHERE m.model_version = o.model_version) AS model_status,"
+            + " EXISTS (SELECT 1 FROM models m WHERE m.model_version = o.model_version AND m.status = 'champion')"
+            + " AS champion";
 
     /** Optional model version filter on the view aliased {@code o}: {@code :modelVersion}, null for every model. */
     public static final String MODEL_FILTER =

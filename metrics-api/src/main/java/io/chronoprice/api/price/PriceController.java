@@ -1,5 +1,6 @@
 package io.chronoprice.api.price;
 
+import io.chronoprice.api.models.ModelRepository;
 import io.chronoprice.api.problem.ApiProblemException;
 import io.chronoprice.api.problem.Params;
 import io.chronoprice.api.symbols.SeriesKey;
@@ -17,6 +18,8 @@ import java.util.List;
 /**
  * {@code /price/*}: the latest candle, the latest prediction and the actual-vs-predicted history of a series.
  * Parameters arrive as strings and are parsed in {@link Params}/{@link SeriesKey} so bad input is a 400 problem.
+ * Predictions are the served forecast, i.e. the champion's of the series' interval, unless {@code model_version}
+ * names another version; the champion is read from the registry on every request (see {@link ModelRepository}).
  */
 @Controller("/price")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -28,11 +31,14 @@ public class PriceController {
 
     private final PriceRepository prices;
     private final SymbolRepository symbols;
+    private final ModelRepository models;
     private final HistoryProperties limits;
 
-    public PriceController(PriceRepository prices, SymbolRepository symbols, HistoryProperties limits) {
+    public PriceController(
+            PriceRepository prices, SymbolRepository symbols, ModelRepository models, HistoryProperties limits) {
         this.prices = prices;
         this.symbols = symbols;
+        this.models = models;
         this.limits = limits;
     }
 
@@ -46,7 +52,9 @@ public class PriceController {
         return prices.latestCandle(key).orElseThrow(() -> noData(key, "candles"));
     }
 
-    @Operation(summary = "The latest prediction of a series, with its actual and error once known")
+    @Operation(
+            summary = "The latest prediction of a series, with its actual and error once known",
+            description = "The champion's (the served forecast) unless model_version names another version.")
     @Get("/prediction")
     public PredictionView prediction(
             @Nullable @QueryValue String symbol,
@@ -54,11 +62,17 @@ public class PriceController {
             @Nullable @QueryValue String interval,
             @Nullable @QueryValue("model_version") String modelVersion) {
         SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
-        return prices.latestPrediction(key, Params.modelVersion(modelVersion))
-                .orElseThrow(() -> noData(key, "predictions"));
+        String requested = Params.modelVersion(modelVersion);
+        String version = requested != null ? requested : champion(key);
+        return prices.latestPrediction(key, version)
+                .orElseThrow(
+                        () -> noData(key, "predictions of " + version + (requested == null ? " (the champion)" : "")));
     }
 
-    @Operation(summary = "Actual vs predicted closes in [from, to), oldest first, paged by cursor")
+    @Operation(
+            summary = "Actual vs predicted closes in [from, to), oldest first, paged by cursor",
+            description = "The champion's predictions (the served forecast) unless model_version names another"
+                    + " version; the page's modelVersion says which.")
     @Get("/history")
     public HistoryPage history(
             @Nullable @QueryValue String symbol,
@@ -77,14 +91,29 @@ public class PriceController {
         }
         int size = Params.intInRange("limit", limit, limits.defaultLimit(), 1, limits.maxLimit());
         HistoryCursor after = HistoryCursor.parse(cursor, start);
-        String model = Params.modelVersion(modelVersion);
+        String requested = Params.modelVersion(modelVersion);
         symbols.requireKnown(key.symbol());
+        String version = requested != null ? requested : champion(key);
         // One extra row tells whether another page exists without a count query.
-        List<PredictionView> rows = prices.history(key, start, end, after, model, size + 1);
+        List<PredictionView> rows = prices.history(key, start, end, after, version, size + 1);
         boolean more = rows.size() > size;
         List<PredictionView> page = more ? rows.subList(0, size) : rows;
         String next = more ? HistoryCursor.after(page.get(size - 1)).encode() : null;
-        return new HistoryPage(key.exchange(), key.symbol(), key.interval(), start, end, size, page, next);
+        return new HistoryPage(key.exchange(), key.symbol(), key.interval(), version, start, end, size, page, next);
+    }
+
+    /**
+     * The served version of the series: its interval's champion now. 404 naming {@code model_version} when the
+     * interval has none (no registered model), since there is then no served forecast to default to.
+     */
+    private String champion(SeriesKey key) {
+        return models.champion(key.interval()).orElseThrow(() -> {
+            symbols.requireKnown(key.symbol());
+            return ApiProblemException.notFound(
+                    "model_version",
+                    "No champion model is registered for interval " + key.interval()
+                            + "; pass model_version to read a version's predictions.");
+        });
     }
 
     /** 404 either way; the detail says whether the symbol is unknown or just has no rows in this series. */

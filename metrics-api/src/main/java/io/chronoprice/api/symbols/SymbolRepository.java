@@ -17,7 +17,9 @@ public interface SymbolRepository extends GenericRepository<Candle, Void> {
 
     /**
      * Two recursive CTEs list the distinct (exchange, symbol, interval) of candles and of predictions by jumping
-     * through each primary key (a loose index scan) instead of a DISTINCT over every row.
+     * through each primary key (a loose index scan) instead of a DISTINCT over every row. The latest prediction is
+     * the champion's, the served one: challengers write beside it, and a champion that stopped predicting (say its
+     * session could not be loaded) must show as stale even while they go on.
      */
     String TRACKED = "WITH RECURSIVE "
             + "candle_series AS ((SELECT exchange, symbol, interval FROM candles"
@@ -46,6 +48,8 @@ public interface SymbolRepository extends GenericRepository<Candle, Void> {
             LEFT JOIN LATERAL (
                 SELECT target_open_time, created_at FROM predictions p
                 WHERE p.exchange = s.exchange AND p.symbol = s.symbol AND p.interval = s.interval
+                  AND p.model_version = (SELECT m.model_version FROM models m
+                                         WHERE m.interval = s.interval AND m.status = 'champion')
                 ORDER BY p.target_open_time DESC LIMIT 1) lp ON true
             ORDER BY s.symbol, s.exchange, s.interval
             """;

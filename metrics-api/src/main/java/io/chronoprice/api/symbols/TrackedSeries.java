@@ -7,8 +7,9 @@ import java.time.Instant;
 
 /**
  * What is tracked for one series and how fresh it is. Staleness is measured on write times (candle
- * {@code ingested_at}, prediction {@code created_at}), so it also makes sense for replayed historical data.
- * Also the projection of the repository query that reads it.
+ * {@code ingested_at}, prediction {@code created_at}), so it also makes sense for replayed historical data. The
+ * prediction fields are the champion's (the served forecast); null when the interval has no champion or it has not
+ * predicted this series. Also the projection of the repository query that reads it.
  */
 @Introspected
 @Serdeable

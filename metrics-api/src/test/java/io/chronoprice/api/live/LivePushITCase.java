@@ -107,6 +107,55 @@ class LivePushITCase extends ApiITCaseSupport {
         }
     }
 
+    /**
+     * Without model_version a stream carries the champion's rows only, as every other endpoint serves the champion;
+     * with it, that version's rows only. Both predictions of the same target are written in one transaction.
+     */
+    @Test
+    void streamsTheChampionByDefaultAndANamedVersionOnRequest() throws Exception {
+        List<SeedData.Candle> candles = TestDatabase.seed().candles("ETHUSDT");
+        String exchange = "replay-versions";
+        SeedData.Prediction champion = SeedData.challenger(candles, 5).withModelVersion(SeedData.MODEL_1);
+        SeedData.Prediction challenger = SeedData.challenger(candles, 5);
+        try (Connection writer = TestDatabase.writer()) {
+            TestDatabase.insertCandle(writer, exchange, candles.get(4));
+            List<String> byDefault = listen("/live?symbol=ETHUSDT&exchange=" + exchange);
+            List<String> named =
+                    listen("/live?symbol=ETHUSDT&exchange=" + exchange + "&model_version=" + SeedData.MODEL_2);
+            Thread.sleep(300);
+
+            writer.setAutoCommit(false);
+            TestDatabase.insertPrediction(writer, exchange, champion);
+            TestDatabase.insertPrediction(writer, exchange, challenger);
+            writer.commit();
+            await().atMost(PUSH_BOUND)
+                    .until(() -> byDefault.contains("event: prediction") && named.contains("event: prediction"));
+            // Give a wrongly routed second event the time to arrive before checking it did not.
+            Thread.sleep(500);
+
+            assertThat(ids(byDefault)).containsExactly("id: prediction:" + champion.target() + ":" + SeedData.MODEL_1);
+            assertThat(dataOf(byDefault, "prediction")).contains("\"champion\":true", "\"modelStatus\":\"champion\"");
+            assertThat(ids(named)).containsExactly("id: prediction:" + challenger.target() + ":" + SeedData.MODEL_2);
+            assertThat(dataOf(named, "prediction")).contains("\"champion\":false", "\"modelStatus\":\"challenger\"");
+        }
+    }
+
+    /** Opens an SSE stream and collects its lines as they arrive. */
+    private List<String> listen(String path) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.getURL() + path))
+                .header("Accept", "text/event-stream")
+                .build();
+        HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> CompletableFuture.runAsync(() -> r.body().forEach(lines::add)));
+        return lines;
+    }
+
+    private static List<String> ids(List<String> lines) {
+        return lines.stream().filter(l -> l.startsWith("id:")).toList();
+    }
+
     /** The data line of the first event of a kind: the event's lines lie between blank lines, in any order. */
     private static String dataOf(List<String> lines, String kind) {
         int at = lines.indexOf("event: " + kind);

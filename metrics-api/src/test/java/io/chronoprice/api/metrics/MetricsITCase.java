@@ -1,9 +1,11 @@
 package io.chronoprice.api.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.ExpectedComparison;
 import io.chronoprice.api.support.ExpectedMetrics;
 import io.chronoprice.api.support.Plans;
 import io.chronoprice.api.support.SeedData;
@@ -22,12 +24,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every metric the API computes in SQL, recomputed here in plain Java from the seeded rows ({@link ExpectedMetrics}):
  * the served forecast's, the raw model's and the two volatility baselines', on windows that hold pre-V4 rows
- * without a raw forecast, rows with both, and rows whose served forecast is the naive one.
+ * without a raw forecast, rows with both, and rows whose served forecast is the naive one. The comparison of the
+ * champion and the challenger on their common targets, Diebold-Mariano test included, is recomputed from the
+ * definitions too ({@link ExpectedComparison}).
  */
 @MicronautTest(transactional = false)
 class MetricsITCase extends ApiITCaseSupport {
@@ -68,12 +73,126 @@ class MetricsITCase extends ApiITCaseSupport {
         assertThat(report.window()).isEqualTo(window);
         assertThat(report.models()).extracting(ModelMetrics::modelVersion).containsExactlyElementsOf(models);
         for (ModelMetrics actual : report.models()) {
+            SeedData.Model registered = SeedData.MODELS.stream()
+                    .filter(m -> m.version().equals(actual.modelVersion()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(actual.status()).isEqualTo(registered.status());
+            assertThat(actual.champion()).isEqualTo(actual.modelVersion().equals(SeedData.MODEL_1));
             List<SeedData.Prediction> rows = seed.predictions(symbol).stream()
                     .filter(p -> p.modelVersion().equals(actual.modelVersion()))
                     .filter(p -> p.target().isAfter(newest.minus(length)))
                     .toList();
             assertMatches(actual, rows);
         }
+    }
+
+    @ParameterizedTest(name = "BTCUSDT over {0}")
+    @CsvSource({"all, 100000", "24h, 1440", "1h, 60"})
+    void comparisonOfChampionAndChallengerOnCommonTargetsMatchesAnIndependentComputation(String window, long minutes) {
+        MetricsReport report =
+                http.toBlocking().retrieve("/metrics/model?symbol=BTCUSDT&window=" + window, MetricsReport.class);
+
+        Instant newest = seed.predictions("BTCUSDT").stream()
+                .map(SeedData.Prediction::target)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
+        List<SeedData.Prediction> inWindow = seed.predictions("BTCUSDT").stream()
+                .filter(p -> p.target().isAfter(newest.minus(Duration.ofMinutes(minutes))))
+                .toList();
+        ExpectedComparison expected = ExpectedComparison.of(inWindow, seed::actual, SeedData.MODEL_1, SeedData.MODEL_2);
+        VersionComparison comparison = report.comparison();
+
+        // The challenger predicted the last MODEL_2_TARGETS targets only, the newest of which is not resolved yet.
+        long common = Math.min(SeedData.MODEL_2_TARGETS, minutes) - 1;
+        assertThat(expected.commonTargets()).hasSize((int) common);
+        assertThat(comparison.champion()).isEqualTo(SeedData.MODEL_1);
+        assertThat(comparison.commonTargets()).isEqualTo(common);
+        assertThat(comparison.firstTargetTime())
+                .isEqualTo(expected.commonTargets().get(0));
+        assertThat(comparison.lastTargetTime())
+                .isEqualTo(expected.commonTargets().get((int) common - 1));
+        assertThat(comparison.models())
+                .extracting(
+                        CommonTargetMetrics::modelVersion, CommonTargetMetrics::status, CommonTargetMetrics::champion)
+                .containsExactly(
+                        tuple(SeedData.MODEL_1, "champion", true), tuple(SeedData.MODEL_2, "challenger", false));
+        for (CommonTargetMetrics m : comparison.models()) {
+            ExpectedComparison.Version e = expected.versions().get(m.modelVersion());
+            assertClose(m.mae(), e.mae());
+            assertClose(m.naiveMae(), e.naiveMae());
+            assertClose(m.mase(), e.mase());
+        }
+        if (minutes > SeedData.MODEL_2_TARGETS) {
+            // Over the common targets, not the champion's own: its MAE here is not its MAE over the window.
+            ModelMetrics championOverWindow = report.models().stream()
+                    .filter(m -> m.modelVersion().equals(SeedData.MODEL_1))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(championOverWindow.resolved()).isGreaterThan(common);
+            assertThat(comparison.models().get(0).mae()).isNotCloseTo(championOverWindow.mae(), within(1e-9));
+        }
+
+        ExpectedComparison.Test dm = expected.test();
+        assertThat(comparison.tests()).singleElement().satisfies(t -> {
+            assertThat(t.challenger()).isEqualTo(SeedData.MODEL_2);
+            assertThat(t.champion()).isEqualTo(SeedData.MODEL_1);
+            assertThat(t.n()).isEqualTo(common);
+            assertThat(t.lags()).isEqualTo(dm.lags());
+            assertClose(t.meanLossDifference(), dm.meanDifference());
+            assertClose(t.statistic(), dm.statistic());
+            // The API's normal tail is an erfc approximation (relative error < 1.2e-7); this one is integrated.
+            assertThat(t.pValue()).isCloseTo(dm.pValue(), within(1e-6));
+            assertThat(t.reading()).isEqualTo(expectedReading(dm));
+        });
+    }
+
+    @Test
+    void aSeriesWithOnlyTheChampionHasNothingToTest() {
+        MetricsReport report =
+                http.toBlocking().retrieve("/metrics/model?symbol=ETHUSDT&window=all", MetricsReport.class);
+
+        long resolved = seed.predictions("ETHUSDT").stream()
+                .filter(p -> seed.actual(p).isPresent())
+                .count();
+        assertThat(report.comparison().champion()).isEqualTo(SeedData.MODEL_1);
+        assertThat(report.comparison().commonTargets()).isEqualTo(resolved);
+        assertThat(report.comparison().models())
+                .singleElement()
+                .satisfies(m -> assertClose(m.mae(), report.models().get(0).mae()));
+        assertThat(report.comparison().tests()).isEmpty();
+    }
+
+    @Test
+    void comparisonCoversEveryScoredVersionWhateverTheModelVersionFilter() {
+        MetricsReport report = http.toBlocking()
+                .retrieve(
+                        "/metrics/model?symbol=BTCUSDT&window=all&model_version=" + SeedData.MODEL_2,
+                        MetricsReport.class);
+
+        assertThat(report.models()).extracting(ModelMetrics::modelVersion).containsExactly(SeedData.MODEL_2);
+        assertThat(report.comparison().models())
+                .extracting(CommonTargetMetrics::modelVersion)
+                .containsExactly(SeedData.MODEL_1, SeedData.MODEL_2);
+    }
+
+    @Test
+    void comparisonReadsTheWindowThroughTheIndex() throws Exception {
+        SeriesKey btc = new SeriesKey("binance", "BTCUSDT", "1m");
+        String plan = Plans.explain(MetricsRepository.LOSSES, ps -> {
+            btc.bind(ps, 1);
+            btc.bind(ps, 4);
+            ps.setDouble(7, 86_400);
+        });
+        assertThat(plan).contains("Index").doesNotContain("Seq Scan");
+    }
+
+    /** The reading the API must give for a test, from the definitions: significant at 5 %, and in whose favour. */
+    static String expectedReading(ExpectedComparison.Test dm) {
+        if (dm.pValue() >= 0.05) {
+            return "no significant difference at 5 %";
+        }
+        return (dm.statistic() < 0 ? "challenger" : "champion") + " better at 5 %";
     }
 
     @Test

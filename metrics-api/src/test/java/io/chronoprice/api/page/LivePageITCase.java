@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chronoprice.api.disclaimer.DisclaimerFilter;
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.ExpectedComparison;
 import io.chronoprice.api.support.ExpectedMetrics;
 import io.chronoprice.api.support.HeadlessChromium;
 import io.chronoprice.api.support.SeedData;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,10 @@ import org.junit.jupiter.api.Test;
  * The live page at {@code /} in real headless Chromium (Debian's, over the DevTools protocol): it loads without
  * console errors, charts the stored predictions, shows the tiles with the API's numbers and the disclaimer, the raw
  * model vs served table next to the baselines and the skill guard in plain words, and a candle plus a prediction
- * written during the test appear without a reload. Writes target/live-page.png.
+ * written during the test appear without a reload. The model picker defaults to the champion and labels each
+ * version's status, the champion-vs-challenger table shows both versions on their common targets with the
+ * Diebold-Mariano test (checked against an independent computation), and picking the challenger charts its series.
+ * Writes target/live-page.png.
  *
  * <p>The page's series is its own exchange ('pagetest', real ETHUSDT candles) so the seeded series that other
  * tests recompute (and BadInputITCase's BTCUSDT row count) stay untouched.
@@ -47,6 +52,8 @@ class LivePageITCase extends ApiITCaseSupport {
     private static final String SYMBOL = "ETHUSDT";
     /** Candles 0..N-1 and predictions for targets 1..N are stored before the page loads. */
     private static final int N = 120;
+    /** The challenger predicted the last C targets (N-C+1..N) only: it was added later. */
+    private static final int C = 80;
 
     private static final Duration LOAD_BOUND = Duration.ofSeconds(40);
     /** Push is one poll (250 ms) plus queries; the rest is room for a loaded CI machine and the browser. */
@@ -64,6 +71,7 @@ class LivePageITCase extends ApiITCaseSupport {
     private HeadlessChromium chromium;
     private List<SeedData.Candle> candles;
     private List<SeedData.Prediction> predictions;
+    private List<SeedData.Prediction> challenger;
 
     @BeforeAll
     void seedPageSeriesAndStartChromium() throws Exception {
@@ -71,11 +79,18 @@ class LivePageITCase extends ApiITCaseSupport {
         predictions = TestDatabase.seed().predictions(SYMBOL).stream()
                 .filter(p -> p.modelVersion().equals(SeedData.MODEL_1))
                 .toList();
+        challenger = new ArrayList<>();
+        for (int i = N - C + 1; i <= N; i++) {
+            challenger.add(SeedData.challenger(candles, i)); // target: candle i
+        }
         try (Connection writer = TestDatabase.writer()) {
             writer.setAutoCommit(false);
             for (int i = 0; i < N; i++) {
                 TestDatabase.insertCandle(writer, EXCHANGE, candles.get(i));
                 TestDatabase.insertPrediction(writer, EXCHANGE, predictions.get(i)); // target: candle i + 1
+            }
+            for (SeedData.Prediction p : challenger) {
+                TestDatabase.insertPrediction(writer, EXCHANGE, p);
             }
             writer.commit();
         }
@@ -120,7 +135,14 @@ class LivePageITCase extends ApiITCaseSupport {
         awaitState("s.ready && s.metricsUpdates > 0");
         JsonNode loaded = state();
         assertThat(loaded.get("series").get("exchange").getStringValue()).isEqualTo(EXCHANGE);
+        // The picker defaults to the champion (the served forecast) and labels every version with its status.
         assertThat(loaded.get("model").getStringValue()).isEqualTo(SeedData.MODEL_1);
+        assertThat(loaded.get("modelStatus").getStringValue()).isEqualTo("champion");
+        assertThat(chromium.evaluate("document.getElementById('model').value").getStringValue())
+                .isEqualTo(SeedData.MODEL_1);
+        assertThat(modelOptions())
+                .containsExactly(SeedData.MODEL_1 + " · champion", SeedData.MODEL_2 + " · challenger");
+        assertThat(loaded.get("chartModels").get(0).getStringValue()).isEqualTo(SeedData.MODEL_1);
         assertThat(loaded.get("points").getIntValue()).isEqualTo(N);
         assertThat(loaded.get("actualPoints").getIntValue()).isEqualTo(N - 1);
         assertThat(Instant.parse(loaded.get("lastTarget").getStringValue()))
@@ -172,6 +194,11 @@ class LivePageITCase extends ApiITCaseSupport {
         assertThat(Double.parseDouble(dataset("guard", "weight"))).isEqualTo(weight);
         assertThat(text("#guard")).startsWith("Guard weight 1: ").contains("Interval calibration");
 
+        // Champion vs challenger on their common targets, with the Diebold-Mariano test, against an independent
+        // computation: the challenger's resolved targets N-C+1..N-1.
+        assertComparison(N - 1, SeedData.MODEL_1, SeedData.MODEL_2);
+        assertThat(text("#versus-summary")).contains("same " + (C - 1) + " resolved targets");
+
         // Live: the target candle of the newest prediction arrives, then the next prediction. No reload.
         chromium.evaluate("window.__sameDocument = true");
         Thread.sleep(1000); // the stream is subscribed (the feed also looks back 2 s past its first poll)
@@ -197,7 +224,111 @@ class LivePageITCase extends ApiITCaseSupport {
         assertThat(Double.parseDouble(dataset("tile-mae", "value"))).isCloseTo(expectedMae(N), within(1e-6));
 
         chromium.screenshot(SCREENSHOT);
+
+        // Picking the challenger charts its own series: its C points, all resolved now, its own forecasts.
+        double championLast = state().get("lastPredicted").getDoubleValue();
+        chromium.evaluate("(() => { const s = document.getElementById('model'); s.value = '" + SeedData.MODEL_2
+                + "'; s.dispatchEvent(new Event('change')); })()");
+        awaitState(
+                "s.ready && s.model === '" + SeedData.MODEL_2 + "' && s.chartModels[0] === '" + SeedData.MODEL_2 + "'");
+        JsonNode picked = state();
+        assertThat(picked.get("modelStatus").getStringValue()).isEqualTo("challenger");
+        assertThat(picked.get("chartModels").size()).isEqualTo(1);
+        assertThat(picked.get("points").getIntValue()).isEqualTo(C);
+        assertThat(picked.get("actualPoints").getIntValue()).isEqualTo(C);
+        assertThat(Instant.parse(picked.get("lastTarget").getStringValue()))
+                .isEqualTo(candles.get(N).openTime());
+        double challengerLast = challenger.get(C - 1).predicted();
+        assertThat(picked.get("lastPredicted").getDoubleValue())
+                .isEqualTo(challengerLast)
+                .isNotEqualTo(championLast);
+        assertThat(text("#latest")).contains(SeedData.MODEL_2 + " (a challenger, not served)");
+        assertThat(chromium.evaluate("location.search").getStringValue()).contains("model_version=" + SeedData.MODEL_2);
         assertThat(chromium.errors()).as("console errors").isEmpty();
+    }
+
+    /**
+     * After a promotion, a fresh page defaults to the new champion and the comparison tests the old one against it.
+     * The registry is put back whatever happens.
+     */
+    @Test
+    void pickerFollowsAPromotion() throws Exception {
+        TestDatabase.promote(SeedData.MODEL_2);
+        try {
+            chromium.navigate(server.getURL() + "/?exchange=" + EXCHANGE + "&symbol=ethusdt&window=24h");
+            awaitState("s.ready && s.metricsUpdates > 0 && s.series.exchange === '" + EXCHANGE + "'");
+
+            assertThat(state().get("model").getStringValue()).isEqualTo(SeedData.MODEL_2);
+            assertThat(modelOptions())
+                    .containsExactly(SeedData.MODEL_2 + " · champion", SeedData.MODEL_1 + " · challenger");
+            assertThat(versusCell(SeedData.MODEL_2, "status")).isEqualTo("champion");
+            assertThat(versusCell(SeedData.MODEL_1, "reading")).endsWith("at 5 %");
+            assertThat(chromium.errors()).as("console errors").isEmpty();
+        } finally {
+            TestDatabase.restoreSeededStatuses();
+        }
+    }
+
+    /**
+     * The champion-vs-challenger table against {@link ExpectedComparison}: MAE and MASE of both versions on their
+     * common targets, the DM statistic and p-value of the challenger and the plain reading, for a state where the
+     * first {@code resolved} targets have their candle.
+     */
+    private void assertComparison(int resolved, String champion, String challengerVersion) throws Exception {
+        Map<Instant, Double> closes = closes(resolved);
+        List<SeedData.Prediction> rows = new ArrayList<>(predictions.subList(0, N));
+        rows.addAll(challenger);
+        ExpectedComparison expected = ExpectedComparison.of(
+                rows, p -> Optional.ofNullable(closes.get(p.target())), champion, challengerVersion);
+        assertThat(expected.commonTargets()).hasSize(C - 1);
+        assertThat(dataset("versus-summary", "common")).isEqualTo(String.valueOf(C - 1));
+        for (String version : List.of(champion, challengerVersion)) {
+            ExpectedComparison.Version e = expected.versions().get(version);
+            assertThat(versusValue(version, "mae")).as(version + " MAE").isCloseTo(e.mae(), within(1e-9 * e.mae()));
+            assertThat(versusValue(version, "mase")).as(version + " MASE").isCloseTo(e.mase(), within(1e-9));
+        }
+        assertThat(versusCell(champion, "status")).isEqualTo("champion");
+        assertThat(versusCell(challengerVersion, "status")).isEqualTo("challenger");
+        assertThat(versusCell(champion, "dm-statistic")).isEqualTo("–");
+        ExpectedComparison.Test dm = expected.test();
+        assertThat(versusValue(challengerVersion, "dm-statistic")).isCloseTo(dm.statistic(), within(1e-9));
+        assertThat(versusValue(challengerVersion, "dm-p")).isCloseTo(dm.pValue(), within(1e-6));
+        assertThat(versusCell(challengerVersion, "dm-statistic")).isEqualTo(String.format("%.2f", dm.statistic()));
+        String reading = dm.pValue() < 0.05
+                ? (dm.statistic() < 0 ? "challenger" : "champion") + " better at 5 %"
+                : "no significant difference at 5 %";
+        assertThat(versusCell(challengerVersion, "reading")).isEqualTo(reading);
+    }
+
+    private List<String> modelOptions() throws Exception {
+        JsonNode options = chromium.evaluate("[...document.getElementById('model').options].map(o => o.text)");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            texts.add(options.get(i).getStringValue());
+        }
+        return texts;
+    }
+
+    /** A cell of a version's row in the champion-vs-challenger table: its text. */
+    private String versusCell(String version, String cls) throws Exception {
+        return chromium.evaluate("document.querySelector('#versus-rows tr[data-version=\"" + version + "\"] ." + cls
+                        + "').textContent")
+                .getStringValue();
+    }
+
+    /** The exact number a cell of the champion-vs-challenger table keeps in data-value. */
+    private double versusValue(String version, String cls) throws Exception {
+        return Double.parseDouble(chromium.evaluate("document.querySelector('#versus-rows tr[data-version=\"" + version
+                        + "\"] ." + cls + "').dataset.value")
+                .getStringValue());
+    }
+
+    private Map<Instant, Double> closes(int resolved) {
+        Map<Instant, Double> closes = new HashMap<>();
+        for (int i = 1; i <= resolved; i++) {
+            closes.put(candles.get(i).openTime(), candles.get(i).close());
+        }
+        return closes;
     }
 
     /** The same prediction served as the naive forecast itself, as the job serves it at guard weight 0. */
@@ -226,10 +357,7 @@ class LivePageITCase extends ApiITCaseSupport {
 
     /** Every metric over the page series' stored predictions, of which the first {@code resolved} have an actual. */
     private ExpectedMetrics expected(int resolved) {
-        Map<Instant, Double> closes = new HashMap<>();
-        for (int i = 1; i <= resolved; i++) {
-            closes.put(candles.get(i).openTime(), candles.get(i).close());
-        }
+        Map<Instant, Double> closes = closes(resolved);
         return ExpectedMetrics.of(predictions.subList(0, N), p -> Optional.ofNullable(closes.get(p.target())));
     }
 

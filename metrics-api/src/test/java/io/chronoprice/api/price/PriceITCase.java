@@ -1,6 +1,7 @@
 package io.chronoprice.api.price;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chronoprice.api.disclaimer.DisclaimerFilter;
@@ -11,6 +12,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -54,7 +56,10 @@ class PriceITCase extends ApiITCaseSupport {
         assertThat(p.targetOpenTime()).isEqualTo(last.openTime().plusSeconds(60));
         assertThat(p.windowEndOpenTime()).isEqualTo(last.openTime());
         assertThat(p.naiveClose()).isEqualTo(last.close());
+        // The served forecast: the champion's, and the answer says so.
         assertThat(p.modelVersion()).isEqualTo(SeedData.MODEL_1);
+        assertThat(p.champion()).isTrue();
+        assertThat(p.modelStatus()).isEqualTo("champion");
         assertThat(p.actualClose()).isNull();
         assertThat(p.error()).isNull();
         assertThat(p.inInterval()).isNull();
@@ -73,16 +78,27 @@ class PriceITCase extends ApiITCaseSupport {
     }
 
     @Test
-    void predictionCanBePinnedToAModelVersion() {
+    void predictionCanBePinnedToAModelVersionAndSaysWhetherItIsServed() {
         String path = "/price/prediction?symbol=BTCUSDT&model_version=";
-        assertThat(http.toBlocking()
-                        .retrieve(path + SeedData.MODEL_2, PredictionView.class)
-                        .modelVersion())
-                .isEqualTo(SeedData.MODEL_2);
-        assertThat(http.toBlocking()
-                        .retrieve(path + SeedData.MODEL_1, PredictionView.class)
-                        .modelVersion())
-                .isEqualTo(SeedData.MODEL_1);
+        PredictionView challenger = http.toBlocking().retrieve(path + SeedData.MODEL_2, PredictionView.class);
+        PredictionView champion = http.toBlocking().retrieve(path + SeedData.MODEL_1, PredictionView.class);
+
+        assertThat(challenger.modelVersion()).isEqualTo(SeedData.MODEL_2);
+        assertThat(challenger.champion()).isFalse();
+        assertThat(challenger.modelStatus()).isEqualTo("challenger");
+        assertThat(champion.modelVersion()).isEqualTo(SeedData.MODEL_1);
+        assertThat(champion.champion()).isTrue();
+        // Both scored the same newest target; the challenger's forecast of it is its own.
+        assertThat(challenger.targetOpenTime()).isEqualTo(champion.targetOpenTime());
+        assertThat(challenger.predictedClose()).isNotEqualTo(champion.predictedClose());
+    }
+
+    @Test
+    void anUnknownModelVersionHasNoPredictions() {
+        HttpClientResponseException e = catchThrowableOfType(HttpClientResponseException.class, () -> http.toBlocking()
+                .retrieve("/price/prediction?symbol=BTCUSDT&model_version=no-such-model", PredictionView.class));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(404);
     }
 
     @Test
@@ -112,21 +128,23 @@ class PriceITCase extends ApiITCaseSupport {
     }
 
     @Test
-    void historyPagesThroughEveryRowOnceInOrder() {
+    void historyPagesThroughEveryChampionRowOnceInOrder() {
         List<PredictionView> all = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
             String path = "/price/history?symbol=BTCUSDT&limit=333" + (cursor == null ? "" : "&cursor=" + cursor);
             HistoryPage page = http.toBlocking().retrieve(path, HistoryPage.class);
+            assertThat(page.modelVersion()).isEqualTo(SeedData.MODEL_1);
             all.addAll(page.points());
             cursor = page.nextCursor();
             pages++;
         } while (cursor != null);
 
+        // Without model_version the history is the served forecast's: the champion's rows only.
         List<SeedData.Prediction> expected = seed.predictions("BTCUSDT").stream()
-                .sorted(Comparator.comparing(SeedData.Prediction::target)
-                        .thenComparing(SeedData.Prediction::modelVersion))
+                .filter(p -> p.modelVersion().equals(SeedData.MODEL_1))
+                .sorted(Comparator.comparing(SeedData.Prediction::target))
                 .toList();
         assertThat(pages).isEqualTo((expected.size() + 332) / 333);
         assertThat(all)
@@ -142,6 +160,26 @@ class PriceITCase extends ApiITCaseSupport {
             assertThat(point.guardWeight()).isEqualTo(online == null ? null : online.guardWeight());
         }
         assertThat(all).filteredOn(p -> p.rawPredictedClose() == null).hasSize(SeedData.LEGACY_TARGETS);
+        assertThat(all).allMatch(PredictionView::champion);
+    }
+
+    @Test
+    void historyOfAChallengerHasItsOwnRowsOnly() {
+        HistoryPage page = http.toBlocking()
+                .retrieve(
+                        "/price/history?symbol=BTCUSDT&limit=5000&model_version=" + SeedData.MODEL_2,
+                        HistoryPage.class);
+
+        List<SeedData.Prediction> expected = seed.predictions("BTCUSDT").stream()
+                .filter(p -> p.modelVersion().equals(SeedData.MODEL_2))
+                .toList();
+        assertThat(page.modelVersion()).isEqualTo(SeedData.MODEL_2);
+        assertThat(page.points()).hasSize(SeedData.MODEL_2_TARGETS);
+        assertThat(page.points())
+                .extracting(PredictionView::predictedClose)
+                .containsExactlyElementsOf(
+                        expected.stream().map(SeedData.Prediction::predicted).toList());
+        assertThat(page.points()).noneMatch(PredictionView::champion);
     }
 
     @Test

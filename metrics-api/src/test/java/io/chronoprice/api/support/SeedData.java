@@ -24,6 +24,10 @@ import java.util.zip.GZIPInputStream;
  * forecast is derived from the raw one as the job derives it (in log-returns from the last close): median {@code w
  * x q50}, so that a guard weight of exactly 0 (about half of the rows) serves the naive forecast itself and makes
  * no directional call, and an interval whose half-widths are the raw ones scaled by {@code exp(calibration)}.
+ *
+ * <p>Both versions are registered (migration V5): {@link #MODEL_1} is the champion of the 1m interval (its forecast
+ * is the served one), {@link #MODEL_2} a challenger scored beside it on BTCUSDT's last {@link #MODEL_2_TARGETS}
+ * targets, each with its artifact's bytes and lifecycle events ({@link #MODELS}).
  */
 public final class SeedData {
 
@@ -36,6 +40,50 @@ public final class SeedData {
     public static final int MODEL_2_TARGETS = 100;
     /** The first targets of MODEL_1 on BTCUSDT are pre-V4 rows, without raw forecast, guard or sigmas. */
     public static final int LEGACY_TARGETS = 200;
+
+    /** A lifecycle event of a registered version, as model_events keeps it. */
+    public record Event(String event, String actor, Instant at, String reason) {}
+
+    /** A registered version: its status now, when that was set, the size of its artifact and its events, oldest first. */
+    public record Model(
+            String version,
+            String status,
+            Instant statusChangedAt,
+            Instant createdAt,
+            String sha256,
+            int artifactBytes,
+            List<Event> events) {
+
+        public Event latestEvent() {
+            return events.get(events.size() - 1);
+        }
+    }
+
+    /** The registry as seeded: the champion, then the challenger added a month later. */
+    public static final List<Model> MODELS = List.of(
+            new Model(
+                    MODEL_1,
+                    "champion",
+                    Instant.parse("2026-01-03T09:00:00Z"),
+                    Instant.parse("2026-01-02T00:00:00Z"),
+                    "ab".repeat(32),
+                    3_000,
+                    List.of(
+                            new Event("added", "ci", Instant.parse("2026-01-02T08:00:00Z"), "first model"),
+                            new Event(
+                                    "promoted",
+                                    "alice",
+                                    Instant.parse("2026-01-03T09:00:00Z"),
+                                    "beats the naive forecast offline"))),
+            new Model(
+                    MODEL_2,
+                    "challenger",
+                    Instant.parse("2026-02-01T10:00:00Z"),
+                    Instant.parse("2026-02-01T00:00:00Z"),
+                    "cd".repeat(32),
+                    4_096,
+                    List.of(new Event(
+                            "added", "bob", Instant.parse("2026-02-01T10:00:00Z"), "retrained on more data"))));
 
     /** A real candle row. */
     public record Candle(
@@ -67,6 +115,11 @@ public final class SeedData {
                 double upper,
                 double naive) {
             this(symbol, modelVersion, target, windowEnd, predicted, lower, upper, naive, null);
+        }
+
+        /** The same forecast as if another version had made it. */
+        public Prediction withModelVersion(String version) {
+            return new Prediction(symbol, version, target, windowEnd, predicted, lower, upper, naive, online);
         }
     }
 
@@ -106,9 +159,26 @@ public final class SeedData {
                             ? legacy(symbol, MODEL_1, target, last, naive, move1, i)
                             : served(symbol, MODEL_1, target, last, naive, move1, i, phase));
             if (symbol.equals("BTCUSDT") && i > rows.size() - MODEL_2_TARGETS) {
-                predictions.add(served(symbol, MODEL_2, target, last, naive, 0.0005 * Math.cos(0.9 * i), i, 2.0));
+                predictions.add(challenger(rows, i));
             }
         }
+    }
+
+    /**
+     * The challenger's prediction for target {@code i} of a series of candles (its input ends at candle i-1): its own
+     * raw median and guard weights, so its served errors differ from the champion's on the same target.
+     */
+    public static Prediction challenger(List<Candle> rows, int i) {
+        Candle last = rows.get(i - 1);
+        return served(
+                last.symbol(),
+                MODEL_2,
+                last.openTime().plusSeconds(60),
+                last,
+                last.close(),
+                0.0005 * Math.cos(0.9 * i),
+                i,
+                2.0);
     }
 
     private static Prediction legacy(

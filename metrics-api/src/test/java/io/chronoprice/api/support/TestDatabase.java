@@ -122,17 +122,92 @@ public final class TestDatabase {
             for (SeedData.Prediction p : data.predictions()) {
                 insertPrediction(c, SeedData.EXCHANGE, p);
             }
-            try (Statement st = c.createStatement()) {
-                st.execute("INSERT INTO models (model_version, created_at, interval, window_size, feature_names,"
-                        + " quantiles, training_from, training_to, eval_metrics, artifact_sha256) VALUES"
-                        + " ('" + SeedData.MODEL_1 + "', '2026-01-02T00:00:00Z', '1m', 60,"
-                        + " ARRAY['log_return','high_low','volume'], ARRAY[0.1,0.5,0.9],"
-                        + " '2021-04-02T00:00:00Z', '2021-05-13T23:59:00Z',"
-                        + " '{\"mae\": 21.5, \"mase\": 0.97, \"windows\": 59000}', repeat('ab', 32))");
+            for (SeedData.Model m : SeedData.MODELS) {
+                insertModel(c, m);
             }
             c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not seed the test database", e);
+        }
+    }
+
+    /** Registers a version as the job's registry does (V5): status, artifact bytes and its lifecycle events. */
+    private static void insertModel(Connection c, SeedData.Model m) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO models (model_version, created_at, interval,"
+                + " window_size, feature_names, quantiles, training_from, training_to, eval_metrics, artifact_sha256,"
+                + " artifact, status, status_changed_at, registered_at) VALUES (?, ?, '1m', 60,"
+                + " ARRAY['log_return','high_low','volume'], ARRAY[0.1,0.5,0.9], '2021-04-02T00:00:00Z',"
+                + " '2021-05-13T23:59:00Z', '{\"mae\": 21.5, \"mase\": 0.97, \"windows\": 59000}', ?, ?, ?, ?, ?)")) {
+            ps.setString(1, m.version());
+            ps.setObject(2, utc(m.createdAt()));
+            ps.setString(3, m.sha256());
+            ps.setBytes(4, new byte[m.artifactBytes()]);
+            ps.setString(5, m.status());
+            ps.setObject(6, utc(m.statusChangedAt()));
+            ps.setObject(7, utc(m.events().get(0).at()));
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO model_events (model_version, event, actor, detail, at)"
+                        + " VALUES (?, ?, ?, jsonb_build_object('reason', CAST(? AS text)), ?)")) {
+            for (SeedData.Event e : m.events()) {
+                ps.setString(1, m.version());
+                ps.setString(2, e.event());
+                ps.setString(3, e.actor());
+                ps.setString(4, e.reason());
+                ps.setObject(5, utc(e.at()));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Makes {@code version} the champion of the 1m interval as a promotion does: the old champion demoted and the
+     * new one promoted in one transaction, as the writer role. Undo with {@link #restoreSeededStatuses()}.
+     */
+    public static void promote(String version) throws SQLException {
+        try (Connection c = writer()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement();
+                    PreparedStatement ps = c.prepareStatement("UPDATE models SET status = 'champion',"
+                            + " status_changed_at = now() WHERE model_version = ?")) {
+                st.executeUpdate("UPDATE models SET status = 'challenger', status_changed_at = now()"
+                        + " WHERE interval = '1m' AND status = 'champion'");
+                ps.setString(1, version);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalArgumentException("No model " + version);
+                }
+            }
+            c.commit();
+        }
+    }
+
+    /** Demotes the champion of the 1m interval, leaving none. Undo with {@link #restoreSeededStatuses()}. */
+    public static void demoteChampion() throws SQLException {
+        try (Connection c = writer();
+                Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE models SET status = 'challenger', status_changed_at = now()"
+                    + " WHERE interval = '1m' AND status = 'champion'");
+        }
+    }
+
+    /** Puts every seeded version back to its seeded status and status time, in one transaction. */
+    public static void restoreSeededStatuses() throws SQLException {
+        try (Connection c = writer()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement();
+                    PreparedStatement ps = c.prepareStatement(
+                            "UPDATE models SET status = ?, status_changed_at = ? WHERE model_version = ?")) {
+                // Nobody is champion for a moment inside the transaction, so the one-champion index never objects.
+                st.executeUpdate("UPDATE models SET status = 'challenger' WHERE interval = '1m'");
+                for (SeedData.Model m : SeedData.MODELS) {
+                    ps.setString(1, m.status());
+                    ps.setObject(2, utc(m.statusChangedAt()));
+                    ps.setString(3, m.version());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
         }
     }
 

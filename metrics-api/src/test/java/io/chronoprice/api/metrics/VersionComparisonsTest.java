@@ -1,0 +1,168 @@
+package io.chronoprice.api.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The comparison on a seed small enough to work by hand: which targets are common, the metrics on them, and the
+ * Diebold-Mariano statistic with its Newey-West variance written out as fractions.
+ */
+class VersionComparisonsTest {
+
+    private static final String CHAMPION = "v1";
+    private static final String CHALLENGER = "v2";
+    private static final Instant T0 = Instant.parse("2021-05-14T00:00:00Z");
+
+    /**
+     * Champion errors 2, 3, 1, 4, 2, 5 and challenger errors 1, 2, 2, 1, 1, 2 on six common targets (naive error 2
+     * on each); the challenger also has a target before them and the champion one after, neither common.
+     */
+    private static List<MetricsRepository.Loss> handSeed() {
+        double[] champion = {2, 3, 1, 4, 2, 5};
+        double[] challenger = {1, 2, 2, 1, 1, 2};
+        List<MetricsRepository.Loss> rows = new ArrayList<>();
+        rows.add(loss(0, CHALLENGER, "challenger", 9));
+        for (int i = 0; i < 6; i++) {
+            rows.add(loss(i + 1, CHAMPION, "champion", champion[i]));
+            rows.add(loss(i + 1, CHALLENGER, "challenger", challenger[i]));
+        }
+        rows.add(loss(7, CHAMPION, "champion", 9));
+        return rows;
+    }
+
+    @Test
+    void comparesOnlyTheTargetsEveryVersionPredicted() {
+        VersionComparison c = VersionComparisons.of(handSeed());
+
+        assertThat(c.champion()).isEqualTo(CHAMPION);
+        assertThat(c.commonTargets()).isEqualTo(6);
+        assertThat(c.firstTargetTime()).isEqualTo(T0.plusSeconds(60));
+        assertThat(c.lastTargetTime()).isEqualTo(T0.plusSeconds(6 * 60));
+        // Champion first: MAE 17/6 over naive MAE 2; challenger 9/6.
+        assertThat(c.models()).hasSize(2);
+        CommonTargetMetrics champion = c.models().get(0);
+        CommonTargetMetrics challenger = c.models().get(1);
+        assertThat(champion.modelVersion()).isEqualTo(CHAMPION);
+        assertThat(champion.champion()).isTrue();
+        assertThat(champion.mae()).isCloseTo(17.0 / 6, within(1e-12));
+        assertThat(champion.naiveMae()).isEqualTo(2.0);
+        assertThat(champion.mase()).isCloseTo(17.0 / 12, within(1e-12));
+        assertThat(challenger.champion()).isFalse();
+        assertThat(challenger.mae()).isCloseTo(1.5, within(1e-12));
+        assertThat(challenger.mase()).isCloseTo(0.75, within(1e-12));
+    }
+
+    /**
+     * d = -1, -1, 1, -3, -1, -3: mean -4/3; n = 6 gives floor(4 (0.06)^(2/9)) = 2 lags; autocovariances (divided by
+     * n) 17/9, -37/54 and 17/27; Bartlett weights 2/3 and 1/3; long-run variance 17/9 - 74/81 + 34/81 = 113/81; DM =
+     * (-4/3) / sqrt(113/81 / 6) = -2.7651; two-sided p = 0.00569.
+     */
+    @Test
+    void dieboldMarianoMatchesTheHandComputation() {
+        ChallengerTest t = VersionComparisons.of(handSeed()).tests().get(0);
+
+        assertThat(t.challenger()).isEqualTo(CHALLENGER);
+        assertThat(t.champion()).isEqualTo(CHAMPION);
+        assertThat(t.n()).isEqualTo(6);
+        assertThat(t.lags()).isEqualTo(2);
+        assertThat(t.meanLossDifference()).isCloseTo(-4.0 / 3, within(1e-12));
+        assertThat(t.statistic()).isCloseTo(-4.0 / 3 / Math.sqrt(113.0 / 81 / 6), within(1e-12));
+        assertThat(t.statistic()).isCloseTo(-2.7651, within(1e-4));
+        assertThat(t.pValue()).isCloseTo(0.00569, within(1e-5));
+        assertThat(t.verdict()).isEqualTo("challenger-better");
+        assertThat(t.reading()).isEqualTo("challenger better at 5 %");
+    }
+
+    @Test
+    void aWorseChallengerIsReadAsTheChampionBeingBetter() {
+        List<MetricsRepository.Loss> swapped = handSeed().stream()
+                .map(l -> new MetricsRepository.Loss(
+                        l.targetOpenTime(),
+                        l.modelVersion(),
+                        l.modelVersion().equals(CHAMPION) ? "challenger" : "champion",
+                        l.absError(),
+                        l.naiveAbsError()))
+                .toList();
+
+        ChallengerTest t = VersionComparisons.of(swapped).tests().get(0);
+
+        assertThat(t.challenger()).isEqualTo(CHAMPION);
+        assertThat(t.statistic()).isCloseTo(2.7651, within(1e-4));
+        assertThat(t.verdict()).isEqualTo("champion-better");
+        assertThat(t.reading()).isEqualTo("champion better at 5 %");
+    }
+
+    @Test
+    void aSmallDifferenceIsNotSignificant() {
+        List<MetricsRepository.Loss> rows = new ArrayList<>();
+        double[] d = {0.5, -0.5, 0.25, -0.5, 0.5, -0.25, 0.1};
+        for (int i = 0; i < d.length; i++) {
+            rows.add(loss(i, CHAMPION, "champion", 2));
+            rows.add(loss(i, CHALLENGER, "challenger", 2 + d[i]));
+        }
+
+        ChallengerTest t = VersionComparisons.of(rows).tests().get(0);
+
+        assertThat(t.pValue()).isGreaterThan(0.05);
+        assertThat(t.verdict()).isEqualTo("no-significant-difference");
+        assertThat(t.reading()).isEqualTo("no significant difference at 5 %");
+    }
+
+    @Test
+    void identicalErrorsOrTooFewTargetsCannotBeTested() {
+        List<MetricsRepository.Loss> same = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            same.add(loss(i, CHAMPION, "champion", 1 + i));
+            same.add(loss(i, CHALLENGER, "challenger", 1 + i));
+        }
+        List<MetricsRepository.Loss> one =
+                List.of(loss(0, CHAMPION, "champion", 1), loss(0, CHALLENGER, "challenger", 2));
+
+        ChallengerTest identical = VersionComparisons.of(same).tests().get(0);
+        ChallengerTest single = VersionComparisons.of(one).tests().get(0);
+
+        assertThat(identical.statistic()).isNull();
+        assertThat(identical.pValue()).isNull();
+        assertThat(identical.meanLossDifference()).isEqualTo(0.0);
+        assertThat(identical.verdict()).isEqualTo("not-testable");
+        assertThat(identical.reading()).isEqualTo("not testable: the same errors on every common target");
+        assertThat(single.n()).isEqualTo(1);
+        assertThat(single.statistic()).isNull();
+        assertThat(single.reading()).isEqualTo("not testable: fewer than 2 common resolved targets");
+    }
+
+    @Test
+    void withoutTheChampionThereIsNothingToTestAgainst() {
+        List<MetricsRepository.Loss> rows = List.of(
+                loss(0, "v2", "challenger", 1),
+                loss(0, "v3", "challenger", 2),
+                loss(1, "v2", "challenger", 1),
+                loss(1, "v3", "challenger", 3));
+
+        VersionComparison c = VersionComparisons.of(rows);
+
+        assertThat(c.champion()).isNull();
+        assertThat(c.commonTargets()).isEqualTo(2);
+        assertThat(c.models()).extracting(CommonTargetMetrics::modelVersion).containsExactly("v2", "v3");
+        assertThat(c.tests()).isEmpty();
+    }
+
+    @Test
+    void nothingResolvedGivesAnEmptyComparison() {
+        VersionComparison c = VersionComparisons.of(List.of());
+
+        assertThat(c.commonTargets()).isZero();
+        assertThat(c.models()).isEmpty();
+        assertThat(c.tests()).isEmpty();
+        assertThat(c.firstTargetTime()).isNull();
+    }
+
+    private static MetricsRepository.Loss loss(int minute, String version, String status, double absError) {
+        return new MetricsRepository.Loss(T0.plusSeconds(60L * minute), version, status, absError, 2);
+    }
+}
