@@ -26,6 +26,7 @@ public record JobOptions(
         int usedWeightLimit,
         boolean localWebUi,
         int webUiPort,
+        int metricsPort,
         Path backtestDataDir,
         String runLabel,
         Path exportFile) {
@@ -47,6 +48,8 @@ public record JobOptions(
             "  --used-weight-limit N              [CHRONOPRICE_USED_WEIGHT_LIMIT] default 1000 (Binance allows 1200/min)",
             "  --local-web-ui                     run in-process with the Flink web UI",
             "  --web-ui-port PORT                 [CHRONOPRICE_FLINK_UI_PORT]   default 8081",
+            "  --metrics-port PORT                [CHRONOPRICE_FLINK_METRICS_PORT] default 9249: with --local-web-ui,",
+            "                                     Flink's Prometheus reporter (on a cluster its own config decides)",
             "  --backtest DIR                     bounded replay of a directory of candle CSVs at full speed",
             "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')",
             "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)");
@@ -88,6 +91,7 @@ public record JobOptions(
                         "used-weight-limit"),
                 flags.containsKey("local-web-ui"),
                 positive(value(flags, env, "web-ui-port", "CHRONOPRICE_FLINK_UI_PORT", "8081"), "web-ui-port"),
+                positive(value(flags, env, "metrics-port", "CHRONOPRICE_FLINK_METRICS_PORT", "9249"), "metrics-port"),
                 pathOrNull(backtest == null ? "" : backtest),
                 flags.getOrDefault("run-label", "backtest"),
                 pathOrNull(flags.getOrDefault("export", "")));
@@ -119,6 +123,7 @@ public record JobOptions(
             "parallelism",
             "used-weight-limit",
             "web-ui-port",
+            "metrics-port",
             "backtest",
             "run-label",
             "export");

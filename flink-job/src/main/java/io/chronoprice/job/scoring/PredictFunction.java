@@ -6,14 +6,22 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * Scores each full window with the ONNX model into a raw forecast (the online layers come next). The ONNX Runtime session is native and not serializable:
  * the function ships the model's bytes and builds its session in {@link #open}, checked and warmed up,
- * and releases it in {@link #close}.
+ * and releases it in {@link #close}. Metrics, per model version: {@code model.<version>.predictions} and the
+ * {@code inferenceLatencyMicros} histogram.
  */
 public class PredictFunction extends RichMapFunction<CandleWindow, RawForecast> {
+
+    /** Metrics of the operator, in the subgroup {@code model=<version>}. */
+    public static final String MODEL_GROUP = "model";
+
+    public static final String INFERENCE_LATENCY_MICROS = "inferenceLatencyMicros";
+    public static final String PREDICTIONS = "predictions";
 
     private final ModelArtifact artifact;
     private final String interval;
@@ -32,10 +40,13 @@ public class PredictFunction extends RichMapFunction<CandleWindow, RawForecast> 
     @Override
     public void open(OpenContext openContext) {
         predictor = new Predictor(OnnxModel.load(artifact, interval, windowSize), Clock.systemUTC());
-        latencyMicros = getRuntimeContext()
+        // Per model version (a label in Prometheus), so that a dashboard tells which model served and how fast.
+        MetricGroup model = getRuntimeContext()
                 .getMetricGroup()
-                .histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
-        predictions = getRuntimeContext().getMetricGroup().counter("predictions");
+                .addGroup(MODEL_GROUP, predictor.metadata().version());
+        // The latest 1000 inferences of this subtask; Flink's Prometheus reporter exports their quantiles.
+        latencyMicros = model.histogram(INFERENCE_LATENCY_MICROS, new DescriptiveStatisticsHistogram(1000));
+        predictions = model.counter(PREDICTIONS);
     }
 
     @Override
