@@ -189,6 +189,8 @@ public final class ReplayExchange implements AutoCloseable {
                             new BinanceApi(loaded.store(), virtualClock, new RequestWeights(realTime)), faultKnobs));
             server.createContext(
                     "/", new ExchangeHttpHandler(new CoinbaseApi(loaded.store(), virtualClock), faultKnobs));
+            // The longest matching context wins, so this path is never served by the faulty handlers above.
+            server.createContext(FaultControlHandler.PATH, new FaultControlHandler(faultKnobs));
             server.start();
             ReplayExchange exchange = new ReplayExchange(server, executor, loaded, virtualClock, faultKnobs);
             LOG.log(
