@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DashboardJsonTest {
 
-    private static final String DATASOURCE_UID = "chronoprice-pg";
+    static final String DATASOURCE_UID = "chronoprice-pg";
+    static final String PROMETHEUS_UID = "chronoprice-prom";
     private static final Set<String> DATASOURCE_TYPES = Set.of("grafana-postgresql-datasource", "postgres");
 
     static Stream<Path> dashboards() {
@@ -117,7 +118,8 @@ class DashboardJsonTest {
         JsonNode doc = yaml("provisioning/datasources/chronoprice.yml");
         assertThat(doc.path("apiVersion").asInt()).isEqualTo(1);
         JsonNode ds = doc.path("datasources").get(0);
-        assertThat(doc.path("datasources").size()).isEqualTo(1);
+        assertThat(doc.path("datasources").size()).isEqualTo(2);
+        assertThat(ds.path("isDefault").asBoolean()).isTrue();
         assertThat(ds.path("name").asText()).isNotBlank();
         assertThat(ds.path("uid").asText()).isEqualTo(DATASOURCE_UID);
         assertThat(ds.path("type").asText()).isIn(DATASOURCE_TYPES);
@@ -130,6 +132,26 @@ class DashboardJsonTest {
                 .as("a clear-text password outside secureJsonData")
                 .isFalse();
         assertThat(ds.path("jsonData").has("password")).isFalse();
+    }
+
+    @Test
+    void prometheusDatasourceComesFromTheEnvironmentAndKnowsTheScrapeInterval() {
+        JsonNode ds = yaml("provisioning/datasources/chronoprice.yml")
+                .path("datasources")
+                .get(1);
+        assertThat(ds.path("uid").asText()).isEqualTo(PROMETHEUS_UID);
+        assertThat(ds.path("type").asText()).isEqualTo("prometheus");
+        assertThat(ds.path("access").asText()).isEqualTo("proxy");
+        assertThat(ds.path("url").asText()).isEqualTo("${CHRONOPRICE_GRAFANA_PROMETHEUS_URL}");
+        assertThat(ds.path("isDefault").asBoolean(false)).isFalse();
+        // $__rate_interval is at least four scrape intervals only if Grafana knows the real one.
+        Object prometheus = OpsFiles.readYaml(OpsFiles.repoRoot().resolve("deploy/prometheus/prometheus.yml"));
+        assertThat(ds.path("jsonData").path("timeInterval").asText())
+                .isEqualTo(OpsFiles.JSON
+                        .valueToTree(prometheus)
+                        .path("global")
+                        .path("scrape_interval")
+                        .asText());
     }
 
     @Test
