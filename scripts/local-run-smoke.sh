@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the README's run command: starts `./chronoprice up` on spare ports with a throwaway
-# state directory, waits for every component, queries them, stops it, and checks that nothing is left.
+# state directory, waits for every component, queries them, evaluates every dashboard and alert query through
+# the run's Prometheus (grafana/.../PrometheusQueriesSmokeCheck), stops it, and checks that nothing is left.
 # SMOKE_PORT_OFFSET (default 0) shifts every port, so that two checkouts can run it side by side.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +50,19 @@ prediction=$(curl -sfi "http://127.0.0.1:$API_PORT/price/prediction?symbol=btcus
 grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lacks the disclaimer header"
 grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
 
-curl -sf "http://127.0.0.1:$PROM_PORT/-/ready" >/dev/null || fail "Prometheus did not answer"
+# Every dashboard and alert query through Prometheus, with Grafana's variables expanded; it also turns the replay
+# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class.
+mvn -B -q -f "$ROOT/grafana/pom.xml" test -Dspotless.check.skip=true \
+  -Dtest=PrometheusQueriesSmokeCheck -Dsurefire.failIfNoSpecifiedTests=true \
+  -Dchronoprice.smoke.prometheus-url="http://127.0.0.1:$PROM_PORT" \
+  -Dchronoprice.smoke.replay-url="http://127.0.0.1:$REPLAY_PORT" \
+  -Dchronoprice.smoke.api-url="http://127.0.0.1:$API_PORT" \
+  -Dchronoprice.smoke.db-url="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" \
+  -Dchronoprice.smoke.db-user=chronoprice_reader -Dchronoprice.smoke.db-password=reader-local \
+  >"$WORK/prometheus-check.log" 2>&1 || { cat "$WORK/prometheus-check.log" >&2; fail "PromQL queries through Prometheus"; }
+grep -h '<testcase' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml >/dev/null \
+  || fail "PrometheusQueriesSmokeCheck did not run"
+checked=$(grep -o '<testcase ' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml | wc -l)
 
 kill -TERM $UP_PID
 wait $UP_PID 2>/dev/null || true
@@ -58,5 +71,5 @@ for pidfile in "$WORK"/*.pid; do
   for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   ! kill -0 "$pid" 2>/dev/null || fail "process $pid ($pidfile) still running after stop"
 done
-echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols), API and Prometheus answered;" \
-  "all stopped"
+echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered;" \
+  "Prometheus scraped the job and the API, $checked PromQL checks passed; all stopped"
