@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 "$ROOT/models/install-deps.sh"
+"$ROOT/scripts/install-run-deps.sh"   # Prometheus, for the smoke test of the local run
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)     # the live page's headless browser test

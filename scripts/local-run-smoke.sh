@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end check of the README's run command: starts `./chronoprice up` on spare ports with a throwaway
-# state directory, waits for every component, queries them, stops it, and checks that nothing is left.
+# state directory, waits for every component, queries them, evaluates every dashboard and alert query through
+# the run's Prometheus (grafana/.../PrometheusQueriesSmokeCheck), stops it, and checks that nothing is left.
+# SMOKE_PORT_OFFSET (default 0) shifts every port, so that two checkouts can run it side by side.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d)"
+OFF="${SMOKE_PORT_OFFSET:-0}"
+PG_PORT=$((55439 + OFF)) REPLAY_PORT=$((28090 + OFF)) API_PORT=$((28080 + OFF)) PROM_PORT=$((29099 + OFF))
 export CHRONOPRICE_LOCAL_DIR="$WORK"
-export CHRONOPRICE_PG_PORT=55439 CHRONOPRICE_REPLAY_PORT=28090 CHRONOPRICE_REPLAY_SPEED=120 \
-  CHRONOPRICE_FLINK_UI_PORT=28081 CHRONOPRICE_API_PORT=28080
+# The demo's own speed (60x): three symbols then stay under the source's request-weight limit, so the source
+# never pauses and the poll lag stays that of a healthy pipeline.
+export CHRONOPRICE_PG_PORT=$PG_PORT CHRONOPRICE_REPLAY_PORT=$REPLAY_PORT CHRONOPRICE_REPLAY_SPEED=60 \
+  CHRONOPRICE_FLINK_UI_PORT=$((28081 + OFF)) CHRONOPRICE_API_PORT=$API_PORT \
+  CHRONOPRICE_FLINK_METRICS_PORT=$((29249 + OFF)) CHRONOPRICE_PROMETHEUS_PORT=$PROM_PORT
 fail() { echo "SMOKE FAIL: $*" >&2; tail -n 40 "$WORK"/logs/*.log >&2 2>/dev/null || true; exit 1; }
 
 
@@ -21,27 +28,41 @@ until grep -q 'ChronoPrice is running' "$WORK/up.out"; do
   sleep 1
 done
 
-klines=$(curl -sf "http://127.0.0.1:28090/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3") \
+klines=$(curl -sf "http://127.0.0.1:$REPLAY_PORT/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3") \
   || fail "replay exchange did not answer"
 [[ "$(grep -o '\],\[' <<<"$klines" | wc -l)" -eq 2 ]] || fail "expected 3 klines, got: $klines"
 
 export PGPASSWORD=reader-local
-tables=$(psql -h 127.0.0.1 -p 55439 -U chronoprice_reader -d chronoprice -tAc \
+tables=$(psql -h 127.0.0.1 -p $PG_PORT -U chronoprice_reader -d chronoprice -tAc \
   "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('candles','predictions','models')") \
   || fail "database did not answer"
 [[ "$tables" == 3 ]] || fail "schema incomplete: $tables of 3 tables"
 
 # The job backfills 70 candles per symbol at start, so predictions follow within seconds of RUNNING.
 deadline=$((SECONDS + 180))
-until [[ "$(psql -h 127.0.0.1 -p 55439 -U chronoprice_reader -d chronoprice -tAc \
+until [[ "$(psql -h 127.0.0.1 -p $PG_PORT -U chronoprice_reader -d chronoprice -tAc \
   "SELECT count(DISTINCT symbol) FROM predictions")" == 3 ]]; do
   ((SECONDS < deadline)) || fail "no predictions for all 3 symbols after 180 s"
   sleep 2
 done
 
-prediction=$(curl -sfi "http://127.0.0.1:28080/price/prediction?symbol=btcusdt") || fail "API did not answer"
+prediction=$(curl -sfi "http://127.0.0.1:$API_PORT/price/prediction?symbol=btcusdt") || fail "API did not answer"
 grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lacks the disclaimer header"
 grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
+
+# Every dashboard and alert query through Prometheus, with Grafana's variables expanded; it also turns the replay
+# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class.
+mvn -B -q -f "$ROOT/grafana/pom.xml" test -Dspotless.check.skip=true \
+  -Dtest=PrometheusQueriesSmokeCheck -Dsurefire.failIfNoSpecifiedTests=true \
+  -Dchronoprice.smoke.prometheus-url="http://127.0.0.1:$PROM_PORT" \
+  -Dchronoprice.smoke.replay-url="http://127.0.0.1:$REPLAY_PORT" \
+  -Dchronoprice.smoke.api-url="http://127.0.0.1:$API_PORT" \
+  -Dchronoprice.smoke.db-url="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" \
+  -Dchronoprice.smoke.db-user=chronoprice_reader -Dchronoprice.smoke.db-password=reader-local \
+  >"$WORK/prometheus-check.log" 2>&1 || { cat "$WORK/prometheus-check.log" >&2; fail "PromQL queries through Prometheus"; }
+grep -h '<testcase' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml >/dev/null \
+  || fail "PrometheusQueriesSmokeCheck did not run"
+checked=$(grep -o '<testcase ' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml | wc -l)
 
 kill -TERM $UP_PID
 wait $UP_PID 2>/dev/null || true
@@ -50,4 +71,5 @@ for pidfile in "$WORK"/*.pid; do
   for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   ! kill -0 "$pid" 2>/dev/null || fail "process $pid ($pidfile) still running after stop"
 done
-echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered; all stopped"
+echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered;" \
+  "Prometheus scraped the job and the API, $checked PromQL checks passed; all stopped"

@@ -28,7 +28,8 @@
 # Settings (environment): RELIABILITY_WORK_DIR (default a new /tmp dir, kept for inspection),
 # REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
 # (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
-# FLINK_RPC_PORT (16781), MODEL (models/lstm-1m-v2.onnx), SWAP_MODEL (models/lstm-1m-v1.onnx),
+# FLINK_RPC_PORT (16781), FLINK_METRICS_PORT (18750: the JobManager's Prometheus reporter; TaskManager N
+# takes 18750 + N), MODEL (models/lstm-1m-v2.onnx), SWAP_MODEL (models/lstm-1m-v1.onnx),
 # MODEL_WAIT_SECONDS (0), JOB_JAR,
 # REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
 # PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
@@ -59,6 +60,7 @@ WINDOW=60 # the model's window size (checked against the models table after each
 export CHRONOPRICE_DB_PASSWORD="${CHRONOPRICE_DB_PASSWORD:-chronoprice-local}"
 export FLINK_CLUSTER_DIR="$WORK/cluster"
 export FLINK_REST_PORT="${FLINK_REST_PORT:-18781}" FLINK_RPC_PORT="${FLINK_RPC_PORT:-16781}"
+export FLINK_METRICS_PORT="${FLINK_METRICS_PORT:-18750}"
 export FLINK_TASKMANAGERS=2 FLINK_SLOTS=1 FLINK_PARALLELISM=2
 REST="http://127.0.0.1:$FLINK_REST_PORT"
 
@@ -614,9 +616,9 @@ scenario_swap() {
 # 18090): a clash would make a PostgreSQL restart land on somebody else's server.
 check_ports_free() {
   local port
-  for port in "$PG_PORT" "$REPLAY_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT"; do
+  for port in "$PG_PORT" "$REPLAY_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT" "$FLINK_METRICS_PORT"; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      die "port $port is in use; set PG_PORT, REPLAY_PORT, FLINK_REST_PORT or FLINK_RPC_PORT"
+      die "port $port is in use; set PG_PORT, REPLAY_PORT, FLINK_REST_PORT, FLINK_RPC_PORT or FLINK_METRICS_PORT"
     fi
   done
 }

@@ -23,6 +23,7 @@
 #   FLINK_TASKMANAGERS  TaskManagers started by `start` (2) FLINK_SLOTS      slots per TaskManager (1)
 #   FLINK_PARALLELISM   parallelism of `submit` (2)
 #   FLINK_CHECKPOINT_INTERVAL  cluster default checkpoint interval (10 s; the job's --checkpoint-interval wins)
+#   FLINK_METRICS_PORT  Flink's Prometheus reporter: the JobManager on this port (9250), TaskManager N on this + N
 #   CHRONOPRICE_DB_PASSWORD    must be set here when the JobManager starts: a jar submitted over REST runs
 #                              its main() inside the JobManager, and JobMain reads the password from the env.
 set -euo pipefail
@@ -41,6 +42,7 @@ TASKMANAGERS="${FLINK_TASKMANAGERS:-2}"
 SLOTS="${FLINK_SLOTS:-1}"
 PARALLELISM="${FLINK_PARALLELISM:-2}"
 CHECKPOINT_INTERVAL="${FLINK_CHECKPOINT_INTERVAL:-10 s}"
+METRICS_PORT="${FLINK_METRICS_PORT:-9250}"
 REST="http://127.0.0.1:$REST_PORT"
 JOB_JAR_DEFAULT="$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar"
 # Every JVM started here carries this marker, so that `stop` never signals a recycled PID.
@@ -97,6 +99,11 @@ rest.port: $REST_PORT
 web.submit.enable: true
 # Fresh metrics over REST (default: fetched every 10 s).
 metrics.fetcher.update-interval: 1000
+# Flink's Prometheus reporter, as in deploy/ (label values kept as written). Every process gets its own port on
+# the command line (the JobManager $METRICS_PORT, TaskManager N $METRICS_PORT + N). The reporter has no bind
+# address option: it listens on all interfaces.
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.filterLabelValueCharacters: false
 web.upload.dir: $CLUSTER_DIR/uploads
 io.tmp.dirs: $CLUSTER_DIR/tmp
 # A killed TaskManager must be noticed in seconds, not after the default 50 s heartbeat timeout.
@@ -180,7 +187,8 @@ start_jobmanager() {
   params="$(resource_params GET_JM_RESOURCE_PARAMS)"
   jvm="$(sed -n 1p <<<"$params")"
   dyn="$(sed -n 2p <<<"$params")"
-  launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "$jvm" "$dyn"
+  launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "$jvm" \
+    "$dyn -D metrics.reporter.prom.port=$METRICS_PORT"
 }
 
 TM_PARAMS=""
@@ -189,6 +197,7 @@ start_taskmanager() { # index
   [[ -n "$TM_PARAMS" ]] || TM_PARAMS="$(resource_params GET_TM_RESOURCE_PARAMS)"
   jvm="$(sed -n 1p <<<"$TM_PARAMS")"
   dyn="$(sed -n 2p <<<"$TM_PARAMS") -D taskmanager.resource-id=taskmanager-$n"
+  dyn="$dyn -D metrics.reporter.prom.port=$((METRICS_PORT + n))"
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$jvm" "$dyn"
 }
 
@@ -232,6 +241,7 @@ cmd_start() {
   wait_until "$TASKMANAGERS TaskManagers to register" 120 has_taskmanagers "$TASKMANAGERS" ||
     { tail -n 40 "$LOG_DIR/taskmanager-1.log" >&2 || true; return 1; }
   log "cluster up: web UI $REST, $TASKMANAGERS TaskManagers x $SLOTS slot(s), state in $CLUSTER_DIR"
+  log "Prometheus metrics: JobManager http://127.0.0.1:$METRICS_PORT/metrics, TaskManager N on port $METRICS_PORT + N"
 }
 
 cmd_add_taskmanager() {

@@ -163,6 +163,22 @@ public final class JobMain {
         return model;
     }
 
+    /**
+     * Flink's Prometheus reporter, as the cluster configurations in deploy/ set it up: the in-process cluster of
+     * the local run has no configuration file, so it gets the same settings here. Label values are kept as they
+     * are ({@code reason="malformed-response"}, {@code operator_name="candles-to-postgres: Writer"}) instead of
+     * having every character outside [a-zA-Z0-9:_] replaced, so the dashboards match the names in the Flink UI.
+     */
+    static Map<String, String> prometheusReporter(int port) {
+        return Map.of(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port",
+                Integer.toString(port),
+                "metrics.reporter.prom.filterLabelValueCharacters",
+                "false");
+    }
+
     private static StreamExecutionEnvironment environment(JobOptions options) {
         // The restart strategy is left to the cluster (Flink's default with checkpointing: exponential delay).
         Configuration conf = Configuration.fromMap(Map.of(
@@ -178,6 +194,7 @@ public final class JobMain {
         if (options.localWebUi()) {
             conf.set(RestOptions.PORT, options.webUiPort());
             conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            prometheusReporter(options.metricsPort()).forEach(conf::setString);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -34,6 +34,19 @@ class JobOptionsTest {
     }
 
     @Test
+    void theLocalRunsPortsComeFromFlagsOrTheEnvironment() {
+        JobOptions defaults = JobOptions.parse(new String[] {"--local-web-ui"}, Map.of());
+        assertThat(defaults.webUiPort()).isEqualTo(8081);
+        assertThat(defaults.metricsPort()).isEqualTo(9249);
+
+        JobOptions set = JobOptions.parse(
+                new String[] {"--local-web-ui", "--web-ui-port", "18081"},
+                Map.of("CHRONOPRICE_FLINK_METRICS_PORT", "19249"));
+        assertThat(set.webUiPort()).isEqualTo(18081);
+        assertThat(set.metricsPort()).isEqualTo(19249);
+    }
+
+    @Test
     void coinbaseDefaultsToItsPublicApi() {
         JobOptions options = JobOptions.parse(new String[] {"--exchange", "coinbase"}, Map.of());
 

@@ -3,14 +3,19 @@ package io.chronoprice.grafana;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DashboardJsonTest {
 
-    private static final String DATASOURCE_UID = "chronoprice-pg";
+    static final String DATASOURCE_UID = "chronoprice-pg";
+    static final String PROMETHEUS_UID = "chronoprice-prom";
     private static final Set<String> DATASOURCE_TYPES = Set.of("grafana-postgresql-datasource", "postgres");
 
     static Stream<Path> dashboards() {
@@ -68,9 +74,21 @@ class DashboardJsonTest {
             Set<String> refIds = new HashSet<>();
             for (JsonNode t : p.path("targets")) {
                 assertThat(refIds.add(t.path("refId").asText())).isTrue();
-                assertThat(t.path("rawQuery").asBoolean()).isTrue();
-                assertThat(t.path("rawSql").asText()).isNotBlank();
-                assertThat(t.path("format").asText()).isIn("time_series", "table");
+                String uid = t.path("datasource").path("uid").asText();
+                assertThat(uid)
+                        .as("a target's datasource is its panel's: " + p.path("title"))
+                        .isEqualTo(p.path("datasource").path("uid").asText());
+                if (uid.equals(PROMETHEUS_UID)) {
+                    // PromQL in code mode; the legend names each series by the labels the query keeps.
+                    assertThat(t.path("expr").asText()).isNotBlank();
+                    assertThat(t.path("editorMode").asText()).isEqualTo("code");
+                    assertThat(t.path("legendFormat").asText()).isNotBlank();
+                    assertThat(t.path("range").asBoolean()).isTrue();
+                } else {
+                    assertThat(t.path("rawQuery").asBoolean()).isTrue();
+                    assertThat(t.path("rawSql").asText()).isNotBlank();
+                    assertThat(t.path("format").asText()).isIn("time_series", "table");
+                }
             }
         }
         assertThat(ids).doesNotContain(-1);
@@ -87,8 +105,16 @@ class DashboardJsonTest {
             assertThat(ref.isObject())
                     .as("datasource by name (a string) in " + file + ": " + ref)
                     .isTrue();
-            assertThat(ref.path("uid").asText()).isEqualTo(DATASOURCE_UID);
-            assertThat(ref.path("type").asText()).isIn(DATASOURCE_TYPES);
+            assertThat(ref.path("uid").asText()).isIn(DATASOURCE_UID, PROMETHEUS_UID);
+            if (ref.path("uid").asText().equals(PROMETHEUS_UID)) {
+                assertThat(ref.path("type").asText()).isEqualTo("prometheus");
+            } else {
+                assertThat(ref.path("type").asText()).isIn(DATASOURCE_TYPES);
+            }
+        }
+        // Template variables come from PostgreSQL, the source of truth for which series exist.
+        for (JsonNode v : d.path("templating").path("list")) {
+            assertThat(v.path("datasource").path("uid").asText()).isEqualTo(DATASOURCE_UID);
         }
         // No ${DS_...} inputs of an exported dashboard either: provisioning does not fill them in.
         assertThat(d.has("__inputs")).isFalse();
@@ -117,7 +143,8 @@ class DashboardJsonTest {
         JsonNode doc = yaml("provisioning/datasources/chronoprice.yml");
         assertThat(doc.path("apiVersion").asInt()).isEqualTo(1);
         JsonNode ds = doc.path("datasources").get(0);
-        assertThat(doc.path("datasources").size()).isEqualTo(1);
+        assertThat(doc.path("datasources").size()).isEqualTo(2);
+        assertThat(ds.path("isDefault").asBoolean()).isTrue();
         assertThat(ds.path("name").asText()).isNotBlank();
         assertThat(ds.path("uid").asText()).isEqualTo(DATASOURCE_UID);
         assertThat(ds.path("type").asText()).isIn(DATASOURCE_TYPES);
@@ -130,6 +157,26 @@ class DashboardJsonTest {
                 .as("a clear-text password outside secureJsonData")
                 .isFalse();
         assertThat(ds.path("jsonData").has("password")).isFalse();
+    }
+
+    @Test
+    void prometheusDatasourceComesFromTheEnvironmentAndKnowsTheScrapeInterval() {
+        JsonNode ds = yaml("provisioning/datasources/chronoprice.yml")
+                .path("datasources")
+                .get(1);
+        assertThat(ds.path("uid").asText()).isEqualTo(PROMETHEUS_UID);
+        assertThat(ds.path("type").asText()).isEqualTo("prometheus");
+        assertThat(ds.path("access").asText()).isEqualTo("proxy");
+        assertThat(ds.path("url").asText()).isEqualTo("${CHRONOPRICE_GRAFANA_PROMETHEUS_URL}");
+        assertThat(ds.path("isDefault").asBoolean(false)).isFalse();
+        // $__rate_interval is at least four scrape intervals only if Grafana knows the real one.
+        Object prometheus = OpsFiles.readYaml(OpsFiles.repoRoot().resolve("deploy/prometheus/prometheus.yml"));
+        assertThat(ds.path("jsonData").path("timeInterval").asText())
+                .isEqualTo(OpsFiles.JSON
+                        .valueToTree(prometheus)
+                        .path("global")
+                        .path("scrape_interval")
+                        .asText());
     }
 
     @Test
@@ -167,8 +214,13 @@ class DashboardJsonTest {
                     assertThat(refIds.add(q.path("refId").asText())).isTrue();
                     assertThat(q.path("model").path("refId").asText())
                             .isEqualTo(q.path("refId").asText());
-                    assertThat(q.path("datasourceUid").asText()).isIn(DATASOURCE_UID, "__expr__");
+                    assertThat(q.path("datasourceUid").asText()).isIn(DATASOURCE_UID, PROMETHEUS_UID, "__expr__");
                     assertThat(q.has("relativeTimeRange")).isTrue();
+                    if (q.path("datasourceUid").asText().equals(PROMETHEUS_UID)) {
+                        // One number per series at evaluation time, which the threshold compares.
+                        assertThat(q.path("model").path("expr").asText()).isNotBlank();
+                        assertThat(q.path("model").path("instant").asBoolean()).isTrue();
+                    }
                     if (q.path("datasourceUid").asText().equals("__expr__")) {
                         assertThat(refIds)
                                 .contains(q.path("model").path("expression").asText());
@@ -177,8 +229,76 @@ class DashboardJsonTest {
                 assertThat(refIds).contains(r.path("condition").asText());
             }
         }
-        assertThat(uids).containsExactlyInAnyOrder("chronoprice-mase-above-naive", "chronoprice-symbol-stale");
+        assertThat(uids)
+                .containsExactlyInAnyOrder(
+                        "chronoprice-mase-above-naive",
+                        "chronoprice-symbol-stale",
+                        "chronoprice-source-stalled",
+                        "chronoprice-checkpoints-failing",
+                        "chronoprice-job-restarts");
         assertThat(titles).anyMatch(t -> t.contains("1.05"));
+    }
+
+    /**
+     * Every PromQL query of the dashboards and alerts, its variables expanded, parses: {@code promtool check rules}
+     * checks them as recording rules without a server. (Their results are checked against a real Prometheus by
+     * PrometheusQueriesSmokeCheck, in the local run's smoke test.)
+     */
+    @Test
+    void everyPromQlQueryParses(@TempDir Path dir) throws Exception {
+        List<String> exprs = new ArrayList<>();
+        for (Path file : OpsFiles.dashboards()) {
+            JsonNode d = OpsFiles.readJson(file);
+            Map<String, GrafanaMacros.Variable> variables = new HashMap<>();
+            for (JsonNode v : d.path("templating").path("list")) {
+                boolean multi =
+                        v.path("multi").asBoolean() || v.path("includeAll").asBoolean();
+                variables.put(
+                        v.path("name").asText(),
+                        new GrafanaMacros.Variable(multi ? List.of("BTCUSDT", "ETH.USD") : List.of("binance"), multi));
+            }
+            for (JsonNode p : panels(d)) {
+                for (JsonNode t : p.path("targets")) {
+                    if (t.path("datasource").path("uid").asText().equals(PROMETHEUS_UID)) {
+                        exprs.add(GrafanaMacros.expandPromQl(
+                                t.path("expr").asText(),
+                                variables,
+                                Duration.ofSeconds(20),
+                                Duration.ofSeconds(10),
+                                Duration.ofHours(6)));
+                    }
+                }
+            }
+        }
+        JsonNode alerts = yaml("provisioning/alerting/chronoprice-alerts.yml");
+        for (JsonNode q : alerts.findValues("model")) {
+            if (q.has("expr")) {
+                exprs.add(q.path("expr").asText());
+            }
+        }
+        assertThat(exprs).hasSizeGreaterThan(20);
+
+        List<Map<String, String>> rules = new ArrayList<>();
+        for (int i = 0; i < exprs.size(); i++) {
+            rules.add(Map.of("record", "chronoprice_check_" + i, "expr", exprs.get(i)));
+        }
+        Path file = dir.resolve("rules.json"); // JSON is YAML, which promtool reads
+        OpsFiles.JSON.writeValue(
+                file.toFile(), Map.of("groups", List.of(Map.of("name", "chronoprice-check", "rules", rules))));
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "rules", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new AssertionError(
+                    "promtool (Debian package prometheus) is needed: run scripts/install-test-deps.sh", e);
+        }
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor())
+                .as(output + "\n" + String.join("\n", exprs))
+                .isZero();
+        assertThat(output).contains("SUCCESS: " + exprs.size() + " rules found");
     }
 
     private static JsonNode yaml(String path) {

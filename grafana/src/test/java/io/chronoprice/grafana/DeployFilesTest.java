@@ -2,6 +2,7 @@ package io.chronoprice.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,12 @@ class DeployFilesTest {
             String tag = nameAndTag.substring(nameAndTag.indexOf(':') + 1);
             assertThat(tag).as(image + " is pinned").isNotIn("latest", "").matches(".*\\d+\\.\\d+.*");
         }
-        assertThat(images).contains("postgres:17.6", "flink:2.2.1-scala_2.12-java17", "grafana/grafana:12.2.0");
+        assertThat(images)
+                .contains(
+                        "postgres:17.6",
+                        "flink:2.2.1-scala_2.12-java17",
+                        "grafana/grafana:12.2.0",
+                        "prom/prometheus:v2.53.5");
     }
 
     @Test
@@ -122,6 +128,7 @@ class DeployFilesTest {
         assertThat(hostPorts(services, "grafana")).contains("3000:3000");
         assertThat(hostPorts(services, "postgres")).contains("127.0.0.1:5432:5432");
         assertThat(hostPorts(services, "replay-exchange")).contains("127.0.0.1:8090:8090");
+        assertThat(hostPorts(services, "prometheus")).contains("127.0.0.1:9090:9090");
         assertThat(map(services.get("replay-exchange")).get("profiles")).isEqualTo(List.of("replay"));
         assertThat(String.join(" ", strings(map(services.get("replay-exchange")).get("command"))))
                 .contains("--port 8090");
@@ -131,6 +138,7 @@ class DeployFilesTest {
         assertThat(servicePort("metrics-api")).isEqualTo(8080);
         assertThat(servicePort("grafana")).isEqualTo(3000);
         assertThat(servicePort("postgres")).isEqualTo(5432);
+        assertThat(servicePort("prometheus")).isEqualTo(9090);
         assertThat(OpsFiles.read(DEPLOY.resolve("metrics-api/Dockerfile"))).contains("EXPOSE 8080");
     }
 
@@ -190,6 +198,100 @@ class DeployFilesTest {
         }
     }
 
+    /**
+     * One scrape configuration: compose and Kubernetes share deploy/prometheus/prometheus.yml, the local run has the
+     * same jobs on loopback, and every Flink process runs the reporter on the port Prometheus scrapes, with the same
+     * settings everywhere (the local run's in JobMain, the session cluster's in flink-cluster.sh).
+     */
+    @Test
+    void prometheusScrapesTheFlinkReportersAndTheApiTheSameWayEverywhere() {
+        JsonNode deploy = yamlTree(DEPLOY.resolve("prometheus/prometheus.yml"));
+        JsonNode local = yamlTree(DEPLOY.resolve("local/prometheus.yml"));
+        assertThat(local.path("global")).isEqualTo(deploy.path("global"));
+        assertThat(jobs(local).keySet())
+                .containsExactlyElementsOf(jobs(deploy).keySet())
+                .contains("flink", "metrics-api");
+        jobs(deploy).forEach((name, job) -> assertThat(jobs(local).get(name).path("metrics_path"))
+                .as(name + " metrics_path")
+                .isEqualTo(job.path("metrics_path")));
+
+        // Flink: every JobManager and TaskManager by name, on the reporter's port.
+        JsonNode flinkSd = jobs(deploy).get("flink").path("dns_sd_configs").get(0);
+        assertThat(flinkSd.path("names")).containsExactlyInAnyOrder(text("jobmanager"), text("taskmanager"));
+        String port = flinkSd.path("port").asText();
+        Map<String, String> reporter = Map.of(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "metrics.reporter.prom.port",
+                port,
+                "metrics.reporter.prom.filterLabelValueCharacters",
+                "false");
+        Map<String, Object> services = map(compose().get("services"));
+        for (String process : List.of("jobmanager", "taskmanager")) {
+            assertThat(services).containsKey(process);
+            String properties = map(map(services.get(process)).get("environment"))
+                    .get("FLINK_PROPERTIES")
+                    .toString();
+            reporter.forEach((key, value) -> assertThat(properties).contains(key + ": " + value));
+        }
+        Map<String, Object> flinkDeployment = k8s("FlinkDeployment").get(0);
+        Map<String, Object> flinkConfiguration =
+                map(map(flinkDeployment.get("spec")).get("flinkConfiguration"));
+        reporter.forEach((key, value) ->
+                assertThat(String.valueOf(flinkConfiguration.get(key))).as(key).isEqualTo(value));
+        String clusterId = map(flinkDeployment.get("metadata")).get("name").toString();
+        for (String component : List.of("jobmanager", "taskmanager")) {
+            Map<String, Object> spec = map(k8sNamed("Service", component).get("spec"));
+            assertThat(spec.get("clusterIP")).as("headless " + component).isEqualTo("None");
+            // The labels the Flink Kubernetes operator puts on the pods it runs.
+            assertThat(map(spec.get("selector"))).isEqualTo(Map.of("app", clusterId, "component", component));
+            assertThat(map(((List<?>) spec.get("ports")).get(0)).get("port").toString())
+                    .isEqualTo(port);
+        }
+        String cluster = OpsFiles.read(DEPLOY.resolve("cluster/flink-cluster.sh"));
+        assertThat(cluster)
+                .contains(
+                        "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                        "metrics.reporter.prom.filterLabelValueCharacters: false",
+                        "-D metrics.reporter.prom.port=");
+        assertThat(OpsFiles.read(DEPLOY.resolve("cluster/pom.xml")))
+                .contains("<artifactId>flink-metrics-prometheus</artifactId>");
+        String jobMain = OpsFiles.read(ROOT.resolve("flink-job/src/main/java/io/chronoprice/job/JobMain.java"));
+        reporter.keySet().forEach(key -> assertThat(jobMain).contains('"' + key + '"'));
+        assertThat(jobMain).contains("\"org.apache.flink.metrics.prometheus.PrometheusReporterFactory\"");
+
+        // metrics-api: its Prometheus endpoint on its port.
+        assertThat(jobs(deploy).get("metrics-api").path("static_configs").get(0).path("targets"))
+                .containsExactly(text("metrics-api:8080"));
+        assertThat(jobs(deploy).get("metrics-api").path("metrics_path").asText())
+                .isEqualTo("/prometheus");
+        assertThat(OpsFiles.read(ROOT.resolve("metrics-api/src/main/resources/application.yml")))
+                .containsPattern("(?m)^  prometheus:\\n    enabled: true\\n    sensitive: false");
+
+        // The local run fills in its own ports.
+        assertThat(OpsFiles.read(DEPLOY.resolve("local/prometheus.yml")))
+                .contains("127.0.0.1:@FLINK_METRICS_PORT@", "127.0.0.1:@API_PORT@");
+        assertThat(OpsFiles.read(ROOT.resolve("chronoprice")))
+                .contains(
+                        "s/@FLINK_METRICS_PORT@/$metrics_port/",
+                        "s/@API_PORT@/$api_port/",
+                        "deploy/local/prometheus.yml");
+
+        // The one file reaches both deployments, and Grafana reaches Prometheus.
+        Map<String, Object> prometheus = map(services.get("prometheus"));
+        assertThat(strings(prometheus.get("volumes")))
+                .contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+        assertThat(OpsFiles.read(DEPLOY.resolve("prometheus/kustomization.yaml")))
+                .contains("- prometheus.yml");
+        assertThat(OpsFiles.read(DEPLOY.resolve("k8s/base/kustomization.yaml"))).contains("- ../../prometheus");
+        Map<String, Object> k8sPrometheus = k8sNamed("Deployment", "prometheus");
+        assertThat(k8sPrometheus.toString()).contains("mountPath=/etc/prometheus", "name=prometheus-config");
+        assertThat(map(map(services.get("grafana")).get("environment")).get("CHRONOPRICE_GRAFANA_PROMETHEUS_URL"))
+                .isEqualTo("http://prometheus:9090");
+        assertThat(k8sNamed("Deployment", "grafana").toString())
+                .contains("name=CHRONOPRICE_GRAFANA_PROMETHEUS_URL, value=http://prometheus:9090");
+    }
+
     @Test
     void composeMemoryLimitsFitTwoGibibytes() {
         Map<String, Object> services = map(compose().get("services"));
@@ -219,6 +321,21 @@ class DeployFilesTest {
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    private static JsonNode yamlTree(Path file) {
+        return OpsFiles.JSON.valueToTree(OpsFiles.readYaml(file));
+    }
+
+    /** A Prometheus configuration's scrape jobs by name, in file order. */
+    private static Map<String, JsonNode> jobs(JsonNode config) {
+        Map<String, JsonNode> jobs = new LinkedHashMap<>();
+        config.path("scrape_configs").forEach(j -> jobs.put(j.path("job_name").asText(), j));
+        return jobs;
+    }
+
+    private static JsonNode text(String text) {
+        return OpsFiles.JSON.getNodeFactory().textNode(text);
+    }
 
     private static void checkEnv(String what, Set<String> set, Set<String> reads, Set<String> required) {
         Set<String> ours = new TreeSet<>(

@@ -9,17 +9,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Expands a panel's, variable's or alert's SQL the way Grafana does before PostgreSQL sees it: first the
+ * Expands a panel's, variable's or alert's query the way Grafana does before the datasource sees it. SQL: first the
  * template variables (Grafana's frontend, or nothing for alert rules), then {@code $__interval} and
  * {@code $__interval_ms}, then the PostgreSQL datasource's macros (Grafana's
- * {@code pkg/tsdb/grafana-postgresql-datasource/macros.go}). Anything left unexpanded fails loudly instead
- * of becoming a syntax error Grafana would only show on the panel.
+ * {@code pkg/tsdb/grafana-postgresql-datasource/macros.go}). PromQL: the template variables as the Prometheus
+ * datasource formats them, then the built-in intervals ({@link #expandPromQl}). Anything left unexpanded fails loudly
+ * instead of becoming a syntax error Grafana would only show on the panel.
  */
 final class GrafanaMacros {
 
     /** {@code ${name}}, {@code ${name:format}}, {@code [[name]]} and {@code $name}, as Grafana's templateSrv. */
     private static final Pattern VARIABLE =
             Pattern.compile("\\$\\{(\\w+)(?::(\\w+))?}|\\[\\[(\\w+)]]|\\$(\\w+)(?![\\w(])");
+
+    /** The built-in variables of a PromQL query, as {@code $__name} or {@code ${__name}}. */
+    private static final Pattern PROMQL_BUILTIN = Pattern.compile("\\$\\{?(__\\w+)}?");
 
     /** Grafana's macro pattern: {@code $__name(args)}, arguments without nested parentheses. */
     private static final Pattern MACRO = Pattern.compile("\\$(__\\w+)\\(([^)]*)\\)");
@@ -66,6 +70,74 @@ final class GrafanaMacros {
             return v.values().get(0).replace("'", "''");
         }
         return v.values().stream().map(s -> "'" + s.replace("'", "''") + "'").collect(Collectors.joining(","));
+    }
+
+    /**
+     * A PromQL query as Grafana's Prometheus datasource sends it: template variables formatted for PromQL (a single
+     * value escaped for a string literal; a multi-value or "All" selection as the regular expression {@code (a|b)}
+     * of its values, regex-escaped, for {@code =~}), then {@code $__interval}, {@code $__rate_interval} (the larger
+     * of {@code $__interval} plus the scrape interval and four scrape intervals) and {@code $__range}.
+     */
+    static String expandPromQl(
+            String expr, Map<String, Variable> variables, Duration interval, Duration scrapeInterval, Duration range) {
+        Matcher m = VARIABLE.matcher(expr);
+        StringBuilder withVariables = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(4);
+            if (name.startsWith("__")) {
+                m.appendReplacement(withVariables, Matcher.quoteReplacement(m.group()));
+                continue;
+            }
+            Variable v = variables.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("Unknown template variable $" + name + " in:\n" + expr);
+            }
+            m.appendReplacement(withVariables, Matcher.quoteReplacement(promQlFormat(v)));
+        }
+        m.appendTail(withVariables);
+
+        Duration rateInterval = interval.plus(scrapeInterval).compareTo(scrapeInterval.multipliedBy(4)) > 0
+                ? interval.plus(scrapeInterval)
+                : scrapeInterval.multipliedBy(4);
+        Matcher b = PROMQL_BUILTIN.matcher(withVariables);
+        StringBuilder out = new StringBuilder();
+        while (b.find()) {
+            String value =
+                    switch (b.group(1)) {
+                        case "__interval" -> promQlDuration(interval);
+                        case "__interval_ms" -> Long.toString(interval.toMillis());
+                        case "__rate_interval" -> promQlDuration(rateInterval);
+                        case "__range" -> promQlDuration(range);
+                        case "__range_s" -> Long.toString(range.toSeconds());
+                        case "__range_ms" -> Long.toString(range.toMillis());
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "Built-in $" + b.group(1) + " is not modelled by this test");
+                    };
+            b.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        b.appendTail(out);
+        String expanded = out.toString();
+        if (expanded.contains("$") || expanded.contains("[[")) {
+            throw new IllegalArgumentException("Unexpanded variable left in:\n" + expanded);
+        }
+        return expanded;
+    }
+
+    /** Grafana's {@code interpolateQueryExpr} of the Prometheus datasource. */
+    private static String promQlFormat(Variable v) {
+        if (!v.multiOrAll()) {
+            return v.values().get(0).replace("\\", "\\\\").replace("'", "\\\\'");
+        }
+        List<String> escaped = v.values().stream()
+                .map(s -> s.replace("\\", "\\\\\\\\").replaceAll("[$^*{}\\[\\]'+?.()|]", "\\\\\\\\$0"))
+                .toList();
+        return escaped.size() == 1 ? escaped.get(0) : "(" + String.join("|", escaped) + ")";
+    }
+
+    /** Whole seconds, which every PromQL range and Grafana's own rendering accept. */
+    private static String promQlDuration(Duration d) {
+        return Math.max(1, d.toSeconds()) + "s";
     }
 
     /** The backend step: {@code $__interval(_ms)}, then every {@code $__macro(...)}. */

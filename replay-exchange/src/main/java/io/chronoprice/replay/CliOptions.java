@@ -37,6 +37,8 @@ record CliOptions(
               --delay-fraction F     fraction of responses that get the delay (default 1)
               --seed N               seed for choosing the faulty requests (default 1)
               --help                 print this help
+            While it runs, POST /replay/faults?fault-5xx=0.2&... (the fault options without the dashes) replaces
+            the faults, GET /replay/faults shows them; that path itself is never faulty.
             """;
 
     static CliOptions parse(String... args) {
@@ -62,19 +64,7 @@ record CliOptions(
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--start" -> startTime = instant(value);
                 case "--speed" -> speed = value.equals("max") ? 0 : number(flag, value, 0, Double.MAX_VALUE);
-                case "--fault-5xx" -> faults = faults.withServerErrors(fraction(flag, value));
-                case "--fault-429" ->
-                    faults = faults.withTooManyRequests(fraction(flag, value), faults.retryAfterSeconds());
-                case "--retry-after" ->
-                    faults = faults.withTooManyRequests(
-                            faults.tooManyRequestsFraction(), (int) integer(flag, value, 0, Integer.MAX_VALUE));
-                case "--fault-malformed" -> faults = faults.withMalformedBodies(fraction(flag, value));
-                case "--fault-truncated" -> faults = faults.withTruncatedBodies(fraction(flag, value));
-                case "--delay-ms" ->
-                    faults = faults.withDelay(integer(flag, value, 0, Long.MAX_VALUE), faults.delayFraction());
-                case "--delay-fraction" -> faults = faults.withDelay(faults.delayMillis(), fraction(flag, value));
-                case "--seed" -> faults = faults.withSeed(integer(flag, value, Long.MIN_VALUE, Long.MAX_VALUE));
-                default -> throw new IllegalArgumentException("unknown option: " + flag);
+                default -> faults = withFault(faults, flag, value);
             }
         }
         if (speed == 0 && startTime != null) {
@@ -82,6 +72,28 @@ record CliOptions(
         }
         return new CliOptions(
                 false, port, bind, dataDir == null ? defaultDataDir() : dataDir, startTime, speed, faults);
+    }
+
+    /**
+     * One fault option ({@code --fault-5xx} .. {@code --seed}) applied to {@code faults}; also used by the fault
+     * control endpoint, whose parameters are these options without the dashes.
+     *
+     * @throws IllegalArgumentException for an unknown option or a value out of range
+     */
+    static FaultConfig withFault(FaultConfig faults, String flag, String value) {
+        return switch (flag) {
+            case "--fault-5xx" -> faults.withServerErrors(fraction(flag, value));
+            case "--fault-429" -> faults.withTooManyRequests(fraction(flag, value), faults.retryAfterSeconds());
+            case "--retry-after" ->
+                faults.withTooManyRequests(
+                        faults.tooManyRequestsFraction(), (int) integer(flag, value, 0, Integer.MAX_VALUE));
+            case "--fault-malformed" -> faults.withMalformedBodies(fraction(flag, value));
+            case "--fault-truncated" -> faults.withTruncatedBodies(fraction(flag, value));
+            case "--delay-ms" -> faults.withDelay(integer(flag, value, 0, Long.MAX_VALUE), faults.delayFraction());
+            case "--delay-fraction" -> faults.withDelay(faults.delayMillis(), fraction(flag, value));
+            case "--seed" -> faults.withSeed(integer(flag, value, Long.MIN_VALUE, Long.MAX_VALUE));
+            default -> throw new IllegalArgumentException("unknown option: " + flag);
+        };
     }
 
     ReplayExchange.Builder toBuilder() {

@@ -37,6 +37,11 @@ public final class Faults {
         this.random = new Random(newConfig.seed());
     }
 
+    /** The configuration in force. */
+    public synchronized FaultConfig config() {
+        return config;
+    }
+
     public synchronized Decision next() {
         // Always draw the same three numbers so that one knob's setting does not shift the sequence of another.
         double outcome = random.nextDouble();

@@ -207,6 +207,8 @@ public final class ReplayExchange implements AutoCloseable {
                     "/",
                     new ExchangeHttpHandler(
                             new CoinbaseApi(loaded.store(), virtualClock, openCandlesServed), faultKnobs));
+            // The longest matching context wins, so this path is never served by the faulty handlers above.
+            server.createContext(FaultControlHandler.PATH, new FaultControlHandler(faultKnobs));
             server.start();
             ReplayExchange exchange =
                     new ReplayExchange(server, executor, loaded, virtualClock, faultKnobs, openCandlesServed);

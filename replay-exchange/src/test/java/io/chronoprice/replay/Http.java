@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Test helper: real HTTP GETs against an embedded exchange, and JSON parsing of the answers. */
+/** Test helper: real HTTP GETs and POSTs against an embedded exchange, and JSON parsing of the answers. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,6 +26,23 @@ final class Http {
         try {
             return client.send(
                     HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POSTs without a body. */
+    HttpResponse<String> post(String pathAndQuery) {
+        try {
+            return client.send(
+                    HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                            .POST(HttpRequest.BodyPublishers.noBody())
                             .timeout(Duration.ofSeconds(10))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

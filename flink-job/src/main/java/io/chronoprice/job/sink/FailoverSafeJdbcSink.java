@@ -1,27 +1,17 @@
 package io.chronoprice.job.sink;
 
 import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.api.connector.sink2.CommitterInitContext;
-import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
-import org.apache.flink.api.connector.sink2.SupportsCommitter;
-import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
-import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter;
-import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * flink-connector-jdbc's sink, except that closing its writer never throws.
+ * flink-connector-jdbc's at-least-once sink as a plain writer: closing it never throws, and it has no committer.
  *
  * <p>When PostgreSQL goes away, the JDBC writer's {@code close()} tries to flush its buffer once more and
  * rethrows the failure while the task is already failing over; Flink treats an exception in that path as fatal
@@ -29,14 +19,21 @@ import org.slf4j.LoggerFactory;
  * finding 1). Swallowing the exception in {@code close()} loses nothing: every row is made durable by
  * {@code flush()}, which Flink calls on each checkpoint and at the end of input, and rows that were only
  * buffered are replayed from the last checkpoint and upserted onto themselves.
+ *
+ * <p>The connector's {@code JdbcSink} always declares a committer and writer state, but in at-least-once mode its
+ * writer returns no committables and no state, and its committer has nothing to commit. Declaring them anyway
+ * costs a committer operator per sink subtask whose only effect is Flink 2.2's FLINK-35321: the committer copies
+ * its {@code CommittableCollector} on every checkpoint, the copy registers the {@code pendingCommittables} gauge a
+ * second time, and the TaskManager logs a metric name collision per sink subtask and checkpoint. So this sink
+ * exposes only the writer. Exactly-once (XA) delivery would need the committer back; it is not used here.
  */
-final class FailoverSafeJdbcSink<T>
-        implements Sink<T>, SupportsWriterState<T, JdbcWriterState>, SupportsCommitter<JdbcCommitable> {
+final class FailoverSafeJdbcSink<T> implements Sink<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverSafeJdbcSink.class);
 
     private final JdbcSink<T> delegate;
 
+    /** {@code delegate} must be an at-least-once sink ({@code JdbcSinkBuilder.buildAtLeastOnce}). */
     FailoverSafeJdbcSink(JdbcSink<T> delegate) {
         this.delegate = delegate;
     }
@@ -46,29 +43,8 @@ final class FailoverSafeJdbcSink<T>
         return new Writer<>(delegate.createWriter(context));
     }
 
-    @Override
-    public Writer<T> restoreWriter(WriterInitContext context, Collection<JdbcWriterState> state) throws IOException {
-        return new Writer<>(delegate.restoreWriter(context, state));
-    }
-
-    @Override
-    public SimpleVersionedSerializer<JdbcWriterState> getWriterStateSerializer() {
-        return delegate.getWriterStateSerializer();
-    }
-
-    @Override
-    public Committer<JdbcCommitable> createCommitter(CommitterInitContext context) throws IOException {
-        return delegate.createCommitter(context);
-    }
-
-    @Override
-    public SimpleVersionedSerializer<JdbcCommitable> getCommittableSerializer() {
-        return delegate.getCommittableSerializer();
-    }
-
     /** The JDBC writer with a {@code close()} that logs instead of throwing. */
-    static final class Writer<T>
-            implements StatefulSinkWriter<T, JdbcWriterState>, CommittingSinkWriter<T, JdbcCommitable> {
+    static final class Writer<T> implements SinkWriter<T> {
 
         private final JdbcWriter<T> delegate;
 
@@ -89,16 +65,6 @@ final class FailoverSafeJdbcSink<T>
         @Override
         public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
             delegate.writeWatermark(watermark);
-        }
-
-        @Override
-        public List<JdbcWriterState> snapshotState(long checkpointId) throws IOException {
-            return delegate.snapshotState(checkpointId);
-        }
-
-        @Override
-        public Collection<JdbcCommitable> prepareCommit() throws IOException, InterruptedException {
-            return delegate.prepareCommit();
         }
 
         @Override

@@ -41,10 +41,15 @@ public class LiveFeed {
         return sink.asFlux();
     }
 
+    /** Subscribers of the feed: one per connected live stream. */
+    int clients() {
+        return sink.currentSubscriberCount();
+    }
+
     /** Runs on the scheduler, one poll at a time (fixed delay), so the fields need no locking. */
     @Scheduled(fixedDelay = "${chronoprice.live.poll-interval:250ms}", initialDelay = "1s")
     public void poll() {
-        if (sink.currentSubscriberCount() == 0) {
+        if (clients() == 0) {
             // Nobody listens: forget the position, so the next listener is not flooded with old rows.
             lastPoll = null;
             pushed.clear();

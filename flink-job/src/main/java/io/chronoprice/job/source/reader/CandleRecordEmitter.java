@@ -17,6 +17,6 @@ public final class CandleRecordEmitter implements RecordEmitter<Candle, Candle, 
     public void emitRecord(Candle candle, SourceOutput<Candle> output, CandleSplitState splitState) {
         output.collect(candle, candle.openTimeMs());
         splitState.setLastEmittedOpenTimeMs(candle.openTimeMs());
-        metrics.candleEmitted();
+        metrics.candleEmitted(candle.symbol());
     }
 }

@@ -168,6 +168,9 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
             RecordsBySplits.Builder<Candle> records = new RecordsBySplits.Builder<>();
             accept(s, batch, records);
             s.fromMs = Math.max(s.fromMs, batch.nextFromMs());
+            if (s.lastEmittedMs != CandleSplit.NONE_EMITTED) {
+                metrics.polled(s.symbol, s.lastEmittedMs + s.interval.millis(), clock.reading(), nanoTime);
+            }
             throttleOnUsedWeight(batch.usedWeight());
 
             if (s.isFinished(batch, serverTimeMs)) {

@@ -25,6 +25,18 @@ final class ExchangeClock {
     private long lastWallNanos;
     private long lastServerMs;
     private double rate = 1.0;
+    private volatile Reading reading;
+
+    /**
+     * The clock's state after a server time was read, immutable so that another thread (the metric reporter) can
+     * extrapolate from it.
+     */
+    record Reading(long serverMs, long wallNanos, double rate) {
+        /** The estimated exchange time at the wall-clock {@code nanoTime}. */
+        long exchangeMsAt(long nanoTime) {
+            return serverMs + (long) ((nanoTime - wallNanos) / 1_000_000.0 * rate);
+        }
+    }
 
     ExchangeClock(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
@@ -47,6 +59,12 @@ final class ExchangeClock {
         }
         lastWallNanos = now;
         lastServerMs = serverMs;
+        reading = new Reading(serverMs, now, rate);
+    }
+
+    /** The latest reading; null before the first {@link #observe}. */
+    Reading reading() {
+        return reading;
     }
 
     boolean needsResync() {
