@@ -1,5 +1,6 @@
 package io.chronoprice.job;
 
+import io.chronoprice.common.series.SeriesId;
 import io.chronoprice.db.SchemaMigrations;
 import io.chronoprice.job.backtest.BacktestReport;
 import io.chronoprice.job.registry.AutoPromotion;
@@ -71,7 +72,7 @@ public final class JobMain {
                     .min()
                     .orElseThrow(() -> new IllegalArgumentException(
                             "No " + options.interval() + " candles in " + options.backtestDataDir()));
-            String label = "binance@" + options.runLabel();
+            String label = SeriesId.backtestExchange(options.exchange(), options.runLabel());
             LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
             ModelMetadata model = run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "

@@ -1,7 +1,7 @@
 package io.chronoprice.job.backtest;
 
+import io.chronoprice.common.stats.Wilson;
 import io.chronoprice.db.DbSettings;
-import io.chronoprice.stats.Wilson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

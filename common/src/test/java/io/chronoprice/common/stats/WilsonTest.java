@@ -1,4 +1,4 @@
-package io.chronoprice.stats;
+package io.chronoprice.common.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.chronoprice.stats;
+package io.chronoprice.common.stats;
 
 /** The standard normal distribution function, to the accuracy p-values need. */
 final class Normal {

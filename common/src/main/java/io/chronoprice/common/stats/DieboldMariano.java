@@ -1,4 +1,4 @@
-package io.chronoprice.stats;
+package io.chronoprice.common.stats;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.chronoprice.stats;
+package io.chronoprice.common.stats;
 
 /**
  * The 95 % Wilson score interval of a binomial proportion, which (unlike p +/- 2 standard errors) stays inside
