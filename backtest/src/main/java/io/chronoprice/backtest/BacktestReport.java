@@ -1,4 +1,4 @@
-package io.chronoprice.job.backtest;
+package io.chronoprice.backtest;
 
 import io.chronoprice.common.stats.Wilson;
 import io.chronoprice.db.DbSettings;

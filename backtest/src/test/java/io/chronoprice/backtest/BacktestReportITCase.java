@@ -1,4 +1,4 @@
-package io.chronoprice.job.backtest;
+package io.chronoprice.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

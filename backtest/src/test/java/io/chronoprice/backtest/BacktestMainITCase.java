@@ -1,8 +1,9 @@
-package io.chronoprice.job;
+package io.chronoprice.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronoprice.db.EmbeddedDatabase;
+import io.chronoprice.job.DemoSlice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JobMainBacktestITCase {
+class BacktestMainITCase {
 
     /** 2021-05-14 00:00 UTC, the first candle of the demo data. */
     private static final long FROM = 1620950400000L;
@@ -29,7 +30,7 @@ class JobMainBacktestITCase {
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
             try {
                 // The test database's writer password is the local default, which JobMain reads from the env.
-                JobMain.main(new String[] {
+                BacktestMain.main(new String[] {
                     "--backtest", data.toString(),
                     "--run-label", "it",
                     "--jdbc-url", db.writer().jdbcUrl(),
