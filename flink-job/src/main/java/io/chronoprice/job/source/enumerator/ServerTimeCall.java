@@ -1,5 +1,6 @@
 package io.chronoprice.job.source.enumerator;
 
+import io.chronoprice.job.source.Backoff;
 import io.chronoprice.job.source.CandleSourceOptions;
 import io.chronoprice.job.source.exchange.ExchangeClient;
 import io.chronoprice.job.source.exchange.RateLimitedException;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,9 @@ public final class ServerTimeCall implements Callable<Long> {
 
     @Override
     public Long call() throws IOException, InterruptedException {
-        Duration backoff = config.get(CandleSourceOptions.RETRY_INITIAL_BACKOFF);
-        Duration maxBackoff = config.get(CandleSourceOptions.RETRY_MAX_BACKOFF);
+        Backoff backoff = new Backoff(
+                config.get(CandleSourceOptions.RETRY_INITIAL_BACKOFF),
+                config.get(CandleSourceOptions.RETRY_MAX_BACKOFF));
         try (ExchangeClient client = ExchangeClient.create(
                 config.get(CandleSourceOptions.EXCHANGE),
                 URI.create(config.get(CandleSourceOptions.BASE_URI)),
@@ -44,23 +45,16 @@ public final class ServerTimeCall implements Callable<Long> {
                     if (attempt >= MAX_ATTEMPTS) {
                         throw e;
                     }
-                    Duration wait = e instanceof RateLimitedException
-                            ? ((RateLimitedException) e).retryAfter()
-                            : jittered(backoff);
+                    Duration wait =
+                            e instanceof RateLimitedException limited ? limited.retryAfter() : backoff.delay(attempt);
                     LOG.warn(
                             "Reading the server time failed (attempt {}), retrying in {}: {}",
                             attempt,
                             wait,
                             e.getMessage());
                     Thread.sleep(wait.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
                 }
             }
         }
-    }
-
-    private static Duration jittered(Duration backoff) {
-        return Duration.ofMillis((long)
-                (backoff.toMillis() * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
     }
 }

@@ -4,6 +4,7 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 
 import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
+import io.chronoprice.job.source.Backoff;
 import io.chronoprice.job.source.CandleSourceOptions;
 import io.chronoprice.job.source.exchange.CandleBatch;
 import io.chronoprice.job.source.exchange.ExchangeClient;
@@ -18,7 +19,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.flink.configuration.Configuration;
@@ -31,20 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls the candle series of one subtask, one HTTP poll per {@link #fetch()}, on the fetcher thread.
+ * Polls the candle series of one subtask, one HTTP poll per {@link #fetch()}, on the fetcher thread: the series
+ * the {@link PollSchedule} says is due, when the {@link RequestPolicy} lets requests go.
  *
- * <p>Each series is polled when its next candle has closed (its close time plus the close lag, in exchange time,
- * converted to wall-clock time through {@link ExchangeClock}), or at once while it is paging through a backfill.
- * It emits only closed candles, in open-time order, each once: anything at or before the last emitted open time is
- * dropped, and a jump in open times is marked in {@link Candle#missingBefore()}, never filled. Transient failures
- * are retried with exponential backoff and jitter; rate limits pause all series. Waits never exceed the configured
- * maximum, so that {@link #wakeUp()}, new splits and shutdown are handled promptly.
+ * <p>It emits only closed candles, in open-time order, each once: anything at or before the last emitted open time
+ * is dropped, and a jump in open times is marked in {@link Candle#missingBefore()}, never filled. Waits never exceed
+ * the configured maximum, so that {@link #wakeUp()}, new splits and shutdown are handled promptly.
  */
 public final class CandleSplitReader implements SplitReader<Candle, CandleSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(CandleSplitReader.class);
 
     private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final int MAX_OVERDUE_DOUBLINGS = 5;
 
     private final ExchangeClient client;
     private final CandleSourceReaderMetrics metrics;
@@ -52,17 +49,14 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
     private final ExchangeClock clock;
     private final ThrottledLog throttledLog;
 
+    private final RequestPolicy policy;
+    private final PollSchedule schedule;
+
     private final int backfillCandles;
     private final long startAtMs;
-    private final long closeLagMs;
-    private final long minPollDelayNanos;
     private final long maxWaitNanos;
-    private final long initialBackoffNanos;
-    private final long maxBackoffNanos;
-    private final int usedWeightLimit;
 
     private final Map<String, Series> series = new LinkedHashMap<>();
-    private long pausedUntilNanos;
     private int clockFailures;
 
     private final Object wakeUpLock = new Object();
@@ -86,17 +80,21 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
         this.nanoTime = nanoTime;
         this.clock = new ExchangeClock(nanoTime);
         this.throttledLog = new ThrottledLog(LOG_PERIOD_NANOS, nanoTime);
+        this.policy = new RequestPolicy(
+                new Backoff(
+                        config.get(CandleSourceOptions.RETRY_INITIAL_BACKOFF),
+                        config.get(CandleSourceOptions.RETRY_MAX_BACKOFF)),
+                config.get(CandleSourceOptions.USED_WEIGHT_LIMIT),
+                nanoTime,
+                System::currentTimeMillis);
+        this.schedule = new PollSchedule(
+                clock,
+                nanoTime,
+                config.get(CandleSourceOptions.CLOSE_LAG).toMillis(),
+                config.get(CandleSourceOptions.MIN_POLL_DELAY).toNanos());
         this.backfillCandles = config.get(CandleSourceOptions.BACKFILL_CANDLES);
         this.startAtMs = config.getOptional(CandleSourceOptions.START_AT).orElse(-1L);
-        this.closeLagMs = config.get(CandleSourceOptions.CLOSE_LAG).toMillis();
-        this.minPollDelayNanos = config.get(CandleSourceOptions.MIN_POLL_DELAY).toNanos();
         this.maxWaitNanos = config.get(CandleSourceOptions.MAX_WAIT).toNanos();
-        this.initialBackoffNanos =
-                config.get(CandleSourceOptions.RETRY_INITIAL_BACKOFF).toNanos();
-        this.maxBackoffNanos = config.get(CandleSourceOptions.RETRY_MAX_BACKOFF).toNanos();
-        this.usedWeightLimit = config.get(CandleSourceOptions.USED_WEIGHT_LIMIT);
-        // nanoTime may be negative: every deadline starts at "now", never at 0.
-        this.pausedUntilNanos = nanoTime.getAsLong();
     }
 
     @Override
@@ -111,43 +109,35 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
     }
 
     private RecordsWithSplitIds<Candle> fetchNextDue() throws IOException, InterruptedException {
-        long now = nanoTime.getAsLong();
-        if (series.isEmpty()) {
+        if (schedule.isEmpty()) {
             idle(maxWaitNanos);
             return nothing();
         }
-        if (pausedUntilNanos - now > 0) {
-            idle(pausedUntilNanos - now);
+        long paused = policy.pausedForNanos();
+        if (paused > 0) {
+            idle(paused);
             return nothing();
         }
-        if (clock.needsResync() && !resyncClock(now)) {
+        if (clock.needsResync() && !resyncClock()) {
             return nothing();
         }
-        Series next = null;
-        long nextWait = Long.MAX_VALUE;
-        for (Series s : series.values()) {
-            long wait = s.wallNanosUntilDue(now);
-            if (next == null || wait < nextWait) {
-                next = s;
-                nextWait = wait;
-            }
-        }
-        if (nextWait > 0) {
-            idle(nextWait);
+        PollSchedule.Next next = schedule.next();
+        if (next.waitNanos() > 0) {
+            idle(next.waitNanos());
             return nothing();
         }
-        return poll(next);
+        return poll(series.get(next.id()));
     }
 
     /** Reads the server time when the estimate is stale (e.g. a parked replay clock that was moved). */
-    private boolean resyncClock(long now) throws IOException, InterruptedException {
+    private boolean resyncClock() throws IOException, InterruptedException {
         try {
             clock.observe(client.serverTimeMs());
             clockFailures = 0;
             return true;
         } catch (RetryableExchangeException e) {
             onRequestFailure(e, "clock");
-            pausedUntilNanos = now + backoffNanos(++clockFailures, e);
+            policy.pauseAll(policy.retryDelayNanos(++clockFailures, e));
             return false;
         }
     }
@@ -177,16 +167,17 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
                 LOG.info("Split {} reached its end at {}", s.id, Instant.ofEpochMilli(s.endMs));
                 records.addFinishedSplit(s.id);
                 series.remove(s.id);
+                schedule.remove(s.id);
             } else {
-                schedule(s, batch, serverTimeMs);
+                schedule.afterPoll(s.id, batch.upToDate(), s.fromMs, s.interval, serverTimeMs);
             }
             return records.build();
         } catch (RateLimitedException e) {
             onRequestFailure(e, s.id);
-            pausedUntilNanos = nanoTime.getAsLong() + e.retryAfter().toNanos();
+            policy.retryDelayNanos(++s.failures, e); // pauses every series: the limit is per client
         } catch (RetryableExchangeException e) {
             onRequestFailure(e, s.id);
-            s.retryAfter(nanoTime.getAsLong() + backoffNanos(++s.failures, e));
+            schedule.retryAfter(s.id, policy.retryDelayNanos(++s.failures, e));
         }
         return nothing();
     }
@@ -227,24 +218,6 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
         }
     }
 
-    private void schedule(Series s, CandleBatch batch, long serverTimeMs) {
-        long now = nanoTime.getAsLong();
-        if (!batch.upToDate()) {
-            s.dueAt(0, now); // more pages of a backfill: at once
-            return;
-        }
-        long nextCloseDueMs = s.fromMs + s.interval.millis() + closeLagMs;
-        if (serverTimeMs >= nextCloseDueMs) {
-            // The next candle is overdue (late, or a gap at the exchange): poll again with a growing delay
-            // instead of spinning until it appears.
-            s.overduePolls = Math.min(s.overduePolls + 1, MAX_OVERDUE_DOUBLINGS);
-            s.dueAt(0, now + (minPollDelayNanos << s.overduePolls));
-        } else {
-            s.overduePolls = 0;
-            s.dueAt(nextCloseDueMs, now + minPollDelayNanos);
-        }
-    }
-
     private long firstOpenTime(CandleInterval interval, long serverTimeMs) {
         if (startAtMs >= 0) {
             return interval.alignDown(startAtMs);
@@ -254,19 +227,13 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
     }
 
     private void throttleOnUsedWeight(int usedWeight) {
-        if (usedWeight <= usedWeightLimit) {
-            return;
-        }
-        // Binance counts weight per wall-clock minute (so does the replay exchange, whatever its speed): wait for
-        // the next one to start.
-        long pauseMs = 60_000L - Math.floorMod(System.currentTimeMillis(), 60_000L);
-        pausedUntilNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(pauseMs);
-        long suppressed = throttledLog.shouldLog("used-weight");
+        long pauseMs = policy.onUsedWeight(usedWeight);
+        long suppressed = pauseMs > 0 ? throttledLog.shouldLog("used-weight") : -1;
         if (suppressed >= 0) {
             LOG.info(
                     "Used weight {} is above {}: pausing requests for {} ms ({} similar suppressed)",
                     usedWeight,
-                    usedWeightLimit,
+                    policy.usedWeightLimit(),
                     pauseMs,
                     suppressed);
         }
@@ -299,16 +266,6 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
         }
     }
 
-    /** Exponential backoff with jitter in [50 %, 100 %] of the doubled delay, capped. */
-    private long backoffNanos(int failures, RetryableExchangeException e) {
-        if (e instanceof RateLimitedException) {
-            return ((RateLimitedException) e).retryAfter().toNanos();
-        }
-        long exponential = initialBackoffNanos << Math.min(failures - 1, 30);
-        long capped = exponential <= 0 ? maxBackoffNanos : Math.min(exponential, maxBackoffNanos);
-        return (long) (capped * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
-    }
-
     @Override
     public void handleSplitsChanges(SplitsChange<CandleSplit> splitsChange) {
         if (!(splitsChange instanceof SplitsAddition)) {
@@ -323,6 +280,7 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
                     client.exchangeId());
             checkArgument(split.isEndResolved(), "Split %s was assigned before its end was resolved", split);
             series.put(split.splitId(), new Series(split));
+            schedule.add(split.splitId());
             LOG.info("Polling {}", split);
         }
     }
@@ -355,8 +313,8 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
         return new RecordsBySplits.Builder<Candle>().build();
     }
 
-    /** The reader's view of one split: where to poll next, and when. */
-    private final class Series {
+    /** The reader's view of one split: what it has emitted and where the next request starts (timing: schedule). */
+    private static final class Series {
         final String id;
         final String symbol;
         final CandleInterval interval;
@@ -364,13 +322,8 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
         long lastEmittedMs;
         /** Open time the next request starts at; -1 until the first poll decides (startAt or backfill). */
         long fromMs;
-        /** Exchange time the next poll is due at (0: no exchange-time condition). */
-        long dueExchangeMs;
-        /** Wall-clock time (nanoTime) before which the next poll must not happen. */
-        long notBeforeNanos;
 
         int failures;
-        int overduePolls;
 
         Series(CandleSplit split) {
             this.id = split.splitId();
@@ -379,20 +332,6 @@ public final class CandleSplitReader implements SplitReader<Candle, CandleSplit>
             this.endMs = split.endTimeMs();
             this.lastEmittedMs = split.lastEmittedOpenTimeMs();
             this.fromMs = split.hasEmitted() ? lastEmittedMs + interval.millis() : -1;
-            this.notBeforeNanos = nanoTime.getAsLong();
-        }
-
-        long wallNanosUntilDue(long now) {
-            return Math.max(notBeforeNanos - now, clock.wallNanosUntil(dueExchangeMs));
-        }
-
-        void dueAt(long exchangeMs, long notBefore) {
-            this.dueExchangeMs = exchangeMs;
-            this.notBeforeNanos = notBefore;
-        }
-
-        void retryAfter(long notBefore) {
-            dueAt(0, notBefore);
         }
 
         /** Bounded series end once no candle closing at or before the end can still come. */

@@ -1,0 +1,142 @@
+package io.chronoprice.job.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chronoprice.db.DbSettings;
+import io.chronoprice.db.EmbeddedDatabase;
+import io.chronoprice.job.candle.Candle;
+import io.chronoprice.job.source.DemoData;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The candle sink as Flink's sink writer operator runs it, against a real PostgreSQL: rows are durable at each
+ * checkpoint barrier, and closing the writer while PostgreSQL is gone does not throw (which would exit the whole
+ * TaskManager during a failover), where the connector's own writer does.
+ */
+class FailoverSafeJdbcSinkITCase {
+
+    private static final List<Candle> CANDLES = DemoData.binance("BTCUSDT").subList(0, 5);
+
+    private Path dataDir;
+    private int port;
+    private EmbeddedDatabase db;
+
+    @BeforeEach
+    void start() throws Exception {
+        dataDir = Files.createTempDirectory("chronoprice-pg");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        db = EmbeddedDatabase.start(port, dataDir, "writer", "reader");
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+    }
+
+    @Test
+    void everyRowIsWrittenByTheCheckpointBarrierAndOnceOnly() throws Exception {
+        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
+            harness.open();
+            for (Candle c : CANDLES) {
+                harness.processElement(new StreamRecord<>(c));
+            }
+            assertThat(count()).as("batched, not yet flushed").isZero();
+
+            harness.prepareSnapshotPreBarrier(1);
+
+            assertThat(count()).isEqualTo(CANDLES.size());
+        }
+    }
+
+    @Test
+    void closingWhilePostgresIsGoneDoesNotThrowWhereTheConnectorsWriterDoes() throws Exception {
+        var safe = harness(PostgresSinks.candles(db.writer()));
+        var plain = harness(plainConnectorSink(db.writer()));
+        safe.open();
+        plain.open();
+        safe.processElement(new StreamRecord<>(CANDLES.get(0)));
+        plain.processElement(new StreamRecord<>(CANDLES.get(1)));
+
+        db.close();
+
+        assertThatThrownBy(plain::close)
+                .as("the failure the wrapper exists for")
+                .isNotNull();
+        safe.close();
+        db = EmbeddedDatabase.start(port, dataDir, "writer", "reader");
+        assertThat(count()).as("unflushed rows are the restore's to replay").isZero();
+    }
+
+    @Test
+    void theSinkHasNoCommitterSoFlinkAddsNoCommitterOperator() {
+        assertThat(PostgresSinks.candles(db.writer())).isNotInstanceOf(SupportsCommitter.class);
+        assertThat(plainConnectorSink(db.writer())).isInstanceOf(SupportsCommitter.class);
+    }
+
+    private static OneInputStreamOperatorTestHarness<Candle, ?> harness(Sink<Candle> sink) throws Exception {
+        // The JDBC writer asks the operator for its input serializer (to copy rows when object reuse is on).
+        return new OneInputStreamOperatorTestHarness<>(
+                new SinkWriterOperatorFactory<>(sink),
+                TypeInformation.of(Candle.class).createSerializer(new SerializerConfigImpl()));
+    }
+
+    private static Sink<Candle> plainConnectorSink(DbSettings writer) {
+        return JdbcSink.<Candle>builder()
+                .withQueryStatement(PostgresSinks.UPSERT_CANDLE, (ps, c) -> {
+                    ps.setString(1, c.exchange());
+                    ps.setString(2, c.symbol());
+                    ps.setString(3, c.interval());
+                    ps.setObject(
+                            4,
+                            java.time.OffsetDateTime.ofInstant(
+                                    java.time.Instant.ofEpochMilli(c.openTimeMs()), java.time.ZoneOffset.UTC));
+                    ps.setDouble(5, c.open());
+                    ps.setDouble(6, c.high());
+                    ps.setDouble(7, c.low());
+                    ps.setDouble(8, c.close());
+                    ps.setDouble(9, c.volume());
+                })
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(500)
+                        .withBatchIntervalMs(0)
+                        .withMaxRetries(0)
+                        .build())
+                .buildAtLeastOnce(new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(writer.jdbcUrl())
+                        .withDriverName("org.postgresql.Driver")
+                        .withUsername(writer.user())
+                        .withPassword(writer.password())
+                        .build());
+    }
+
+    private long count() throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM candles")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
