@@ -49,7 +49,9 @@ grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lac
 grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
 
 # Every dashboard and alert query through Prometheus, with Grafana's variables expanded; it also turns the replay
-# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class.
+# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class; an earlier
+# run's report must not count as this one's.
+rm -f "$ROOT"/grafana/target/surefire-reports/*PrometheusQueriesSmokeCheck*
 mvn -B -q -f "$ROOT/grafana/pom.xml" test -Dspotless.check.skip=true \
   -Dtest=PrometheusQueriesSmokeCheck -Dsurefire.failIfNoSpecifiedTests=true \
   -Dchronoprice.smoke.prometheus-url="http://127.0.0.1:$PROM_PORT" \
