@@ -15,18 +15,16 @@ export CHRONOPRICE_PG_PORT=$PG_PORT CHRONOPRICE_REPLAY_PORT=$REPLAY_PORT CHRONOP
   CHRONOPRICE_FLINK_UI_PORT=$((28081 + OFF)) CHRONOPRICE_API_PORT=$API_PORT \
   CHRONOPRICE_FLINK_METRICS_PORT=$((29249 + OFF)) CHRONOPRICE_PROMETHEUS_PORT=$PROM_PORT
 fail() { echo "SMOKE FAIL: $*" >&2; tail -n 40 "$WORK"/logs/*.log >&2 2>/dev/null || true; exit 1; }
+# shellcheck source=SCRIPTDIR/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 
+proc_start "$WORK/up.out" "$ROOT/chronoprice" up
+UP_PID=$PROC_PID
+# `up` stops its own processes on SIGTERM, each within 30 s; SIGKILL only if it hangs beyond that.
+trap 'proc_stop 60 "$UP_PID"; rm -rf "$WORK"' EXIT
 
-"$ROOT/chronoprice" up >"$WORK/up.out" 2>&1 &
-UP_PID=$!
-trap 'kill $UP_PID 2>/dev/null || true; wait $UP_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-deadline=$((SECONDS + 600))
-until grep -q 'ChronoPrice is running' "$WORK/up.out"; do
-  kill -0 $UP_PID 2>/dev/null || fail "chronoprice up exited: $(tail -n 20 "$WORK/up.out")"
-  ((SECONDS < deadline)) || fail "not up after 600 s"
-  sleep 1
-done
+proc_wait_for "$UP_PID" 600 "chronoprice up" grep -q 'ChronoPrice is running' "$WORK/up.out" ||
+  fail "chronoprice up did not come up: $(tail -n 20 "$WORK/up.out")"
 
 klines=$(curl -sf "http://127.0.0.1:$REPLAY_PORT/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3") \
   || fail "replay exchange did not answer"
@@ -51,7 +49,9 @@ grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lac
 grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
 
 # Every dashboard and alert query through Prometheus, with Grafana's variables expanded; it also turns the replay
-# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class.
+# exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class; an earlier
+# run's report must not count as this one's.
+rm -f "$ROOT"/grafana/target/surefire-reports/*PrometheusQueriesSmokeCheck*
 mvn -B -q -f "$ROOT/grafana/pom.xml" test -Dspotless.check.skip=true \
   -Dtest=PrometheusQueriesSmokeCheck -Dsurefire.failIfNoSpecifiedTests=true \
   -Dchronoprice.smoke.prometheus-url="http://127.0.0.1:$PROM_PORT" \
@@ -64,12 +64,11 @@ grep -h '<testcase' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQuer
   || fail "PrometheusQueriesSmokeCheck did not run"
 checked=$(grep -o '<testcase ' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml | wc -l)
 
-kill -TERM $UP_PID
-wait $UP_PID 2>/dev/null || true
+proc_stop 60 "$UP_PID"
 for pidfile in "$WORK"/*.pid; do
   pid=$(cat "$pidfile")
-  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  ! kill -0 "$pid" 2>/dev/null || fail "process $pid ($pidfile) still running after stop"
+  proc_wait_for "" 10 "process $pid ($pidfile) to stop" proc_gone "$pid" ||
+    fail "process $pid ($pidfile) still running after stop"
 done
 echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered;" \
   "Prometheus scraped the job and the API, $checked PromQL checks passed; all stopped"

@@ -33,7 +33,7 @@
 # MODEL_WAIT_SECONDS (0), JOB_JAR,
 # REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
 # PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
-# The whole suite takes ~20 minutes on 2 busy cores.
+# The whole suite takes about 20 minutes on 2 cores.
 # Weight budget: the source spends ~3 request weight per poll and one poll per closed candle and symbol,
 # and pauses until the next wall-clock minute above 1000 per minute: 3 x speed x symbols must stay
 # below ~1000 (100 x 3 symbols = 900), or runs stall for up to a minute at a time.
@@ -42,6 +42,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CLUSTER="$HERE/flink-cluster.sh"
+# shellcheck source=SCRIPTDIR/../../scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
 
 WORK="${RELIABILITY_WORK_DIR:-$(mktemp -d /tmp/chronoprice-reliability.XXXXXX)}"
 mkdir -p "$WORK"
@@ -87,22 +89,13 @@ REPLAY_PID=""
 JOB_ID=""
 CLUSTER_STARTED=0
 
-stop_pid() { # pid [seconds]: SIGTERM, then SIGKILL if it does not go
-  local pid="$1" deadline=$((SECONDS + ${2:-30}))
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.3; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$?
   set +e
   [[ -n "$JOB_ID" ]] && curl -s -X PATCH "$REST/jobs/$JOB_ID?mode=cancel" >/dev/null 2>&1
   ((CLUSTER_STARTED)) && "$CLUSTER" stop
-  stop_pid "$REPLAY_PID" 10
-  stop_pid "$PG_PID" 60
+  proc_stop 10 "$REPLAY_PID"
+  proc_stop 60 "$PG_PID"
   log "work dir (logs, dumps, summary) kept: $WORK"
   exit "$rc"
 }
@@ -121,7 +114,7 @@ wait_for_model() {
 
 # Copies the jars and classpaths used here into $WORK, so that a rebuild elsewhere cannot change a run.
 prepare_artifacts() {
-  [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: mvn -o install -DskipTests -pl db,replay-exchange,flink-job"
+  [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: mvn install -DskipTests -pl db,replay-exchange,flink-job -am"
   cp "$JOB_JAR" "$WORK/job.jar"
   cp "$MODEL" "$WORK/model.onnx"
   cp "$SWAP_MODEL" "$WORK/swap-model.onnx"
@@ -160,19 +153,18 @@ make_slice() {
   log "slice: $SYMBOLS from $SLICE_START, $EXPECTED_CANDLES candles, $EXPECTED_WINDOWS full windows"
 }
 
-start_postgres() {
+# Ready when it answers and has logged its N-th start (after a restart, the first line is an old one).
+postgres_ready() { # starts-logged
+  psql_admin postgres -c 'select 1' >/dev/null 2>&1 &&
+    [[ "$(grep -c 'PostgreSQL ready' "$LOGS/postgres.log")" -ge "$1" ]]
+}
+
+start_postgres() { # starts-logged-when-ready (1, or 2 after a restart: the log is appended to)
   CHRONOPRICE_PG_PORT="$PG_PORT" CHRONOPRICE_PG_DATA_DIR="$WORK/pgdata" \
-    java -Dlog4j.configurationFile="$ROOT/deploy/local/log4j2.properties" \
-    -cp "$WORK/db.jar:$(cat "$WORK/db-cp.txt")" io.chronoprice.db.LocalDatabaseMain \
-    >>"$LOGS/postgres.log" 2>&1 &
-  PG_PID=$!
-  local deadline=$((SECONDS + 120))
-  until psql_admin postgres -c 'select 1' >/dev/null 2>&1 &&
-    [[ "$(grep -c 'PostgreSQL ready' "$LOGS/postgres.log")" -ge "${1:-1}" ]]; do
-    kill -0 "$PG_PID" 2>/dev/null || die "PostgreSQL exited; see $LOGS/postgres.log"
-    ((SECONDS < deadline)) || die "PostgreSQL not ready in 120 s"
-    sleep 0.5
-  done
+    proc_start --append "$LOGS/postgres.log" java -Dlog4j.configurationFile="$ROOT/deploy/local/log4j2.properties" \
+    -cp "$WORK/db.jar:$(cat "$WORK/db-cp.txt")" io.chronoprice.db.LocalDatabaseMain
+  PG_PID=$PROC_PID
+  proc_wait_for "$PG_PID" 120 PostgreSQL postgres_ready "${1:-1}" || die "PostgreSQL did not start; see $LOGS/postgres.log"
 }
 
 psql_admin() { # db args...: as the embedded superuser (trust auth on loopback)
@@ -233,19 +225,15 @@ SQL
 start_replay() { # scenario [fault flags...]
   local name="$1"
   shift
-  stop_pid "$REPLAY_PID" 10
+  proc_stop 10 "$REPLAY_PID"
   # --start at the slice's first open time: no candle is closed yet, so the job's backfill (70 candles
   # before the server time) reaches back to the slice's first candle as long as the job polls within
   # 70 virtual minutes (42 s at speed 100) of this start. The check below would report a late start.
-  java -cp "$WORK/replay.jar" io.chronoprice.replay.ReplayExchangeMain --port "$REPLAY_PORT" \
-    --data-dir "$SLICE_DIR" --start "$SLICE_START" --speed "$SPEED" "$@" >"$LOGS/replay-$name.log" 2>&1 &
-  REPLAY_PID=$!
-  local deadline=$((SECONDS + 60))
-  until curl -s -o /dev/null "http://127.0.0.1:$REPLAY_PORT/api/v3/ping"; do
-    kill -0 "$REPLAY_PID" 2>/dev/null || die "replay exchange exited; see $LOGS/replay-$name.log"
-    ((SECONDS < deadline)) || die "replay exchange not up in 60 s"
-    sleep 0.3
-  done
+  proc_start "$LOGS/replay-$name.log" java -cp "$WORK/replay.jar" io.chronoprice.replay.ReplayExchangeMain \
+    --port "$REPLAY_PORT" --data-dir "$SLICE_DIR" --start "$SLICE_START" --speed "$SPEED" "$@"
+  REPLAY_PID=$PROC_PID
+  proc_wait_for "$REPLAY_PID" 60 "replay exchange" curl -s -o /dev/null "http://127.0.0.1:$REPLAY_PORT/api/v3/ping" ||
+    die "replay exchange did not start; see $LOGS/replay-$name.log"
 }
 
 job_args() { # db scenario
@@ -269,6 +257,13 @@ model_cli() { # db args...: the registry command users run (./chronoprice model 
 }
 
 # --- observing the job -------------------------------------------------------------------------------
+
+# The lowest-numbered TaskManager the cluster script runs (a PID file per live one): with one slot each and
+# parallelism 2, every TaskManager runs tasks, so killing it always hits the job.
+first_taskmanager() {
+  find "$FLINK_CLUSTER_DIR/pids" -name 'taskmanager-*.pid' -printf '%f\n' |
+    sed 's/^taskmanager-//; s/\.pid$//' | sort -n | head -n 1
+}
 
 # RUNNING for the job and every task: Flink reports the job RUNNING while tasks still deploy.
 job_fully_running() {
@@ -334,7 +329,7 @@ finish_job() { # db: let late writes land, then cancel, and stop the exchange
   local deadline=$((SECONDS + 60))
   while [[ "$("$CLUSTER" job-state "$JOB_ID" 2>/dev/null)" != CANCELED ]] && ((SECONDS < deadline)); do sleep 1; done
   JOB_ID=""
-  stop_pid "$REPLAY_PID" 10
+  proc_stop 10 "$REPLAY_PID"
   REPLAY_PID=""
 }
 
@@ -410,7 +405,6 @@ check() { # db scenario replays-allowed(0|1)
   fi
 
   # Write attempts: keys written more than once (replays) and keys written with different values.
-  RESULT_ATTEMPTS=$(psql_writer "$db" -c "SELECT count(*) FROM write_attempts")
   RESULT_REPLAYED=$(psql_writer "$db" -c "SELECT count(*) FROM (SELECT tbl, k FROM write_attempts
       GROUP BY tbl, k HAVING count(*) > 1) r")
   RESULT_REPLAYED_WRITES=$(psql_writer "$db" -c "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n
@@ -483,8 +477,7 @@ scenario_tm_kill() {
   for i in 1 2 3; do
     sleep 20 # let checkpoints complete and rows flow between failures
     r0="$(job_restarts)"
-    # The lowest-numbered live TaskManager: with one slot each and parallelism 2, every one runs tasks.
-    victim="$(cd "$FLINK_CLUSTER_DIR/pids" && ls taskmanager-*.pid | sed 's/^taskmanager-//; s/\.pid$//' | sort -n | head -n 1)"
+    victim="$(first_taskmanager)"
     t_kill=$(now_ms)
     "$CLUSTER" kill-taskmanager "$victim"
     WAIT=0 "$CLUSTER" add-taskmanager >/dev/null
@@ -521,7 +514,7 @@ scenario_pg_outage() {
   sleep 20
   r0="$(job_restarts)"
   # Graceful stop: LocalDatabaseMain's shutdown hook stops its postmaster (pg_ctl stop).
-  stop_pid "$PG_PID" 60
+  proc_stop 60 "$PG_PID"
   PG_PID=""
   t_down=$(now_ms)
   log "pg-outage: PostgreSQL stopped; restarting it in 60 s"
@@ -569,7 +562,7 @@ scenario_swap() {
   begin_run swap
   sleep 20
   r0="$(job_restarts)"
-  victim="$(cd "$FLINK_CLUSTER_DIR/pids" && ls taskmanager-*.pid | sed 's/^taskmanager-//; s/\.pid$//' | sort -n | head -n 1)"
+  victim="$(first_taskmanager)"
   t_kill=$(now_ms)
   "$CLUSTER" kill-taskmanager "$victim"
   WAIT=0 "$CLUSTER" add-taskmanager >/dev/null
@@ -617,7 +610,7 @@ scenario_swap() {
 check_ports_free() {
   local port
   for port in "$PG_PORT" "$REPLAY_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT" "$FLINK_METRICS_PORT"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if proc_port_in_use "$port"; then
       die "port $port is in use; set PG_PORT, REPLAY_PORT, FLINK_REST_PORT, FLINK_RPC_PORT or FLINK_METRICS_PORT"
     fi
   done

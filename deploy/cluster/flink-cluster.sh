@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A real Flink 2.2 standalone session cluster on loopback, from jars Maven resolves (Flink's binary
-# distribution cannot be downloaded here): one JobManager and N TaskManagers as separate JVMs.
+# A real Flink 2.2 standalone session cluster on loopback, from jars Maven resolves (Flink's binary distribution
+# is not needed): one JobManager and N TaskManagers as separate JVMs.
 #
 #   deploy/cluster/flink-cluster.sh start                 JobManager + 2 TaskManagers (1 slot each), web UI
 #   deploy/cluster/flink-cluster.sh status                processes, TaskManagers registered, jobs
@@ -45,8 +45,12 @@ CHECKPOINT_INTERVAL="${FLINK_CHECKPOINT_INTERVAL:-10 s}"
 METRICS_PORT="${FLINK_METRICS_PORT:-9250}"
 REST="http://127.0.0.1:$REST_PORT"
 JOB_JAR_DEFAULT="$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar"
-# Every JVM started here carries this marker, so that `stop` never signals a recycled PID.
+# Every JVM started here carries this marker, so that `stop` never signals a recycled PID: the processes outlive
+# this script, and the helper only counts a PID as ours while its command line holds the marker.
 MARKER="-Dchronoprice.cluster=$CLUSTER_DIR"
+# shellcheck source=SCRIPTDIR/../../scripts/lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
+PROC_MARKER="$MARKER"
 
 log() { printf '[flink-cluster] %s\n' "$*" >&2; }
 die() {
@@ -160,26 +164,19 @@ resource_params() { # GET_TM_RESOURCE_PARAMS | GET_JM_RESOURCE_PARAMS
 
 # --- processes ---------------------------------------------------------------------------------------
 
-pid_alive() { # pid -> true if it runs and is one of ours
-  local pid="$1"
-  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$MARKER"
-}
-
 launch() { # name main-class jvm-args dynamic-args
   local name="$1" main="$2" jvm="$3" dyn="$4"
   local pidfile="$PID_DIR/$name.pid"
-  if [[ -f "$pidfile" ]] && pid_alive "$(cat "$pidfile")"; then
+  if [[ -f "$pidfile" ]] && proc_alive "$(cat "$pidfile")"; then
     die "$name already runs (pid $(cat "$pidfile"))"
   fi
-  # The TaskManager's resource id names it in the web UI and the logs.
-  # shellcheck disable=SC2086
+  # Detached: the cluster outlives this script. The JVM and dynamic args are word lists by design.
+  # shellcheck disable=SC2086,SC2046
   CHRONOPRICE_DB_PASSWORD="${CHRONOPRICE_DB_PASSWORD:-chronoprice-local}" \
-    setsid java $jvm $(flink_jvm_opens) "$MARKER" \
+    proc_start --detach --pid-file "$pidfile" "$LOG_DIR/$name.out" java $jvm $(flink_jvm_opens) "$MARKER" \
     -Dlog.file="$LOG_DIR/$name.log" -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" \
-    -cp "$(cluster_classpath)" "$main" --configDir "$CONF_DIR" $dyn \
-    </dev/null >"$LOG_DIR/$name.out" 2>&1 &
-  echo "$!" >"$pidfile"
-  log "started $name (pid $!, log $LOG_DIR/$name.log)"
+    -cp "$(cluster_classpath)" "$main" --configDir "$CONF_DIR" $dyn
+  log "started $name (pid $PROC_PID, log $LOG_DIR/$name.log)"
 }
 
 start_jobmanager() {
@@ -208,37 +205,26 @@ next_tm_index() {
   echo "$n"
 }
 
-wait_until() { # description timeout-seconds command...
-  local what="$1" deadline=$((SECONDS + $2))
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || {
-      log "timed out waiting for $what"
-      return 1
-    }
-    sleep 0.5
-  done
-}
-
 registered_taskmanagers() { curl -sf "$REST/taskmanagers" | jq '.taskmanagers | length'; }
 has_taskmanagers() { [[ "$(registered_taskmanagers)" -ge "$1" ]]; }
 
 cmd_start() {
-  if [[ -f "$PID_DIR/jobmanager.pid" ]] && pid_alive "$(cat "$PID_DIR/jobmanager.pid")"; then
+  if [[ -f "$PID_DIR/jobmanager.pid" ]] && proc_alive "$(cat "$PID_DIR/jobmanager.pid")"; then
     die "a cluster already runs from $CLUSTER_DIR (stop it first)"
   fi
-  if curl -s -o /dev/null "$REST/config"; then
+  if proc_port_in_use "$REST_PORT"; then
     die "port $REST_PORT is taken by another process; set FLINK_REST_PORT"
   fi
   rm -rf "$PID_DIR"
   write_conf
   cluster_classpath >/dev/null
   start_jobmanager
-  wait_until "the JobManager's REST API on $REST" 120 curl -sf "$REST/config" ||
+  local jobmanager="$PROC_PID"
+  proc_wait_for "$jobmanager" 120 "the JobManager's REST API on $REST" curl -sf "$REST/config" ||
     { tail -n 40 "$LOG_DIR/jobmanager.log" >&2 || true; return 1; }
   local i
   for ((i = 1; i <= TASKMANAGERS; i++)); do start_taskmanager "$i"; done
-  wait_until "$TASKMANAGERS TaskManagers to register" 120 has_taskmanagers "$TASKMANAGERS" ||
+  proc_wait_for "$jobmanager" 120 "$TASKMANAGERS TaskManagers to register" has_taskmanagers "$TASKMANAGERS" ||
     { tail -n 40 "$LOG_DIR/taskmanager-1.log" >&2 || true; return 1; }
   log "cluster up: web UI $REST, $TASKMANAGERS TaskManagers x $SLOTS slot(s), state in $CLUSTER_DIR"
   log "Prometheus metrics: JobManager http://127.0.0.1:$METRICS_PORT/metrics, TaskManager N on port $METRICS_PORT + N"
@@ -252,7 +238,7 @@ cmd_add_taskmanager() {
   echo "$n"
   # Wait only for the registration itself, so that a caller measuring recovery sees its real cost.
   if [[ "${WAIT:-1}" == 1 ]]; then
-    wait_until "taskmanager-$n to register" 120 has_taskmanagers $((before + 1)) || true
+    proc_wait_for "$PROC_PID" 120 "taskmanager-$n to register" has_taskmanagers $((before + 1)) || true
   fi
 }
 
@@ -260,7 +246,7 @@ cmd_kill_taskmanager() {
   local n="${1:?usage: kill-taskmanager N}" pidfile="$PID_DIR/taskmanager-$1.pid" pid
   [[ -f "$pidfile" ]] || die "no taskmanager-$n started here"
   pid="$(cat "$pidfile")"
-  pid_alive "$pid" || die "taskmanager-$n (pid $pid) is not running"
+  proc_alive "$pid" || die "taskmanager-$n (pid $pid) is not running"
   # Renamed first, so that a watchdog (supervise) does not count a deliberate kill as a crash.
   mv "$pidfile" "$PID_DIR/taskmanager-$n.killed"
   kill -9 "$pid"
@@ -275,19 +261,13 @@ cmd_stop() {
   for f in "$PID_DIR"/taskmanager-*.pid "$PID_DIR"/jobmanager.pid; do
     [[ -f "$f" ]] || continue
     pid="$(cat "$f")"
-    if pid_alive "$pid"; then
-      kill "$pid" && pids+=("$pid") && log "stopping $(basename "$f" .pid) (pid $pid)"
+    if proc_alive "$pid"; then
+      pids+=("$pid")
+      log "stopping $(basename "$f" .pid) (pid $pid)"
     fi
     rm -f "$f"
   done
-  local deadline=$((SECONDS + 30))
-  for pid in "${pids[@]}"; do
-    while pid_alive "$pid" && ((SECONDS < deadline)); do sleep 0.3; done
-    if pid_alive "$pid"; then
-      log "pid $pid ignored SIGTERM for 30 s: SIGKILL"
-      kill -9 "$pid" || true
-    fi
-  done
+  proc_stop 30 "${pids[@]}"
   rm -f "$PID_DIR"/*.killed "$PID_DIR"/*.exited
   log "stopped"
 }
@@ -295,10 +275,11 @@ cmd_stop() {
 # Standalone Flink does not restart a TaskManager process that dies (e.g. on a fatal task error); the
 # watchdog does, as a process supervisor would in production.
 cmd_supervise() {
-  [[ -f "$PID_DIR/supervisor.pid" ]] && pid_alive "$(cat "$PID_DIR/supervisor.pid")" && return 0
-  setsid "$0" supervise-loop "$MARKER" </dev/null >>"$LOG_DIR/supervisor.log" 2>&1 &
-  echo "$!" >"$PID_DIR/supervisor.pid"
-  log "watchdog started (pid $!, log $LOG_DIR/supervisor.log)"
+  [[ -f "$PID_DIR/supervisor.pid" ]] && proc_alive "$(cat "$PID_DIR/supervisor.pid")" && return 0
+  # The marker as an argument, so that the watchdog's command line carries it like the JVMs'.
+  proc_start --detach --append --pid-file "$PID_DIR/supervisor.pid" "$LOG_DIR/supervisor.log" \
+    "$0" supervise-loop "$MARKER"
+  log "watchdog started (pid $PROC_PID, log $LOG_DIR/supervisor.log)"
 }
 
 cmd_supervise_loop() {
@@ -307,7 +288,7 @@ cmd_supervise_loop() {
     for f in "$PID_DIR"/taskmanager-*.pid; do
       [[ -f "$f" ]] || continue
       pid="$(cat "$f")"
-      if ! pid_alive "$pid" && [[ -f "$f" ]]; then
+      if proc_gone "$pid" && [[ -f "$f" ]]; then
         mv "$f" "${f%.pid}.exited"
         n="$(next_tm_index)"
         log "$(date +%T) $(basename "$f" .pid) (pid $pid) exited on its own: starting taskmanager-$n"
@@ -321,7 +302,10 @@ cmd_supervise_loop() {
 cmd_unsupervise() {
   local f="$PID_DIR/supervisor.pid"
   [[ -f "$f" ]] || return 0
-  pid_alive "$(cat "$f")" && kill "$(cat "$f")" && log "watchdog stopped"
+  if proc_alive "$(cat "$f")"; then
+    proc_stop 10 "$(cat "$f")"
+    log "watchdog stopped"
+  fi
   rm -f "$f"
 }
 
@@ -330,7 +314,7 @@ cmd_status() {
   for f in "$PID_DIR"/*.pid; do
     [[ -f "$f" ]] || continue
     pid="$(cat "$f")"
-    if pid_alive "$pid"; then state=running; else state=dead; fi
+    if proc_alive "$pid"; then state=running; else state=dead; fi
     printf '%-16s pid %-8s %s\n' "$(basename "$f" .pid)" "$pid" "$state"
   done
   if curl -sf "$REST/overview" >/dev/null 2>&1; then
@@ -353,7 +337,7 @@ cmd_submit() {
       *) args=("$@"); break ;;
     esac
   done
-  [[ -f "$jar" ]] || die "job jar $jar not found (build: mvn -o install -DskipTests -pl db,replay-exchange,flink-job)"
+  [[ -f "$jar" ]] || die "job jar $jar not found (build: mvn install -DskipTests -pl db,replay-exchange,flink-job -am)"
   local upload jar_id body response job_id
   # "Expect:" stops curl from waiting a second for a 100-continue the server never sends.
   upload="$(curl -sf -H 'Expect:' -X POST -F "jarfile=@$jar" "$REST/jars/upload")" || die "jar upload failed"

@@ -4,11 +4,20 @@
 # It starts its own throwaway PostgreSQL (embedded, port BENCH_PG_PORT) and API (port BENCH_API_PORT), seeds
 # them from the real Binance 1m candles in BENCH_DATA, and prints a Markdown table for BENCHMARKS.md.
 # Needs: java 17, mvn (the db module installed: `mvn -q -B install -DskipTests -pl db` in the root), psql, wrk.
+#
+#   BENCH_DATA=DIR bench/load.sh
+#
+# BENCH_DATA (required) holds binance_spot_<SYMBOL>_1m.csv.gz for the five SYMBOLS below, in the format of
+# replay-exchange/demo-data, with over 200k rows per symbol for the 1M+ phase: the project's shared candle set
+# (freqtrade downloads from public repositories, listed in replay-exchange/demo-data/README.md) has them. The
+# bundled demo slice does not serve: three symbols, one week.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$(dirname "$HERE")
-DATA=${BENCH_DATA:-$MODULE/../../shared/data}
+# shellcheck source=SCRIPTDIR/../../scripts/lib/processes.sh
+source "$MODULE/../scripts/lib/processes.sh"
+DATA=${BENCH_DATA:-}
 PG_PORT=${BENCH_PG_PORT:-54391}
 API_PORT=${BENCH_API_PORT:-18080}
 DURATION=${BENCH_DURATION:-20s}
@@ -21,24 +30,27 @@ WORK=$(mktemp -d)
 DB_PID=""
 API_PID=""
 cleanup() {
-  [[ -n "$API_PID" ]] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
-  [[ -n "$DB_PID" ]] && kill "$DB_PID" 2>/dev/null && wait "$DB_PID" 2>/dev/null || true
+  proc_stop 30 "$API_PID" "$DB_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 log() { echo "[bench] $*" >&2; }
 
+if [[ -z "$DATA" ]]; then
+  log "set BENCH_DATA to a directory of binance_spot_<SYMBOL>_1m.csv.gz files (see the header of $0)"
+  exit 2
+fi
+for s in "${SYMBOLS[@]}"; do
+  [[ -f "$DATA/binance_spot_${s}_1m.csv.gz" ]] || { log "BENCH_DATA=$DATA has no binance_spot_${s}_1m.csv.gz"; exit 2; }
+done
+# A server already on a port would answer the readiness probes and receive the load.
+for port in "$PG_PORT" "$API_PORT"; do
+  if proc_port_in_use "$port"; then log "port $port is in use; set BENCH_PG_PORT or BENCH_API_PORT"; exit 2; fi
+done
+
 sql() { PGPASSWORD=chronoprice-local psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U chronoprice -d chronoprice "$@"; }
 
-wait_for() {
-  local what=$1; shift
-  for _ in $(seq 1 120); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 1
-  done
-  log "$what did not come up"; exit 1
-}
 
 JAR="$MODULE/target/chronoprice-metrics-api-0.1.0-SNAPSHOT.jar"
 if [[ ! -f "$JAR" ]]; then
@@ -49,9 +61,9 @@ mvn -q -B -f "$MODULE/pom.xml" dependency:build-classpath -Dmdep.includeScope=te
 
 log "starting PostgreSQL on $PG_PORT"
 CHRONOPRICE_PG_PORT=$PG_PORT CHRONOPRICE_PG_DATA_DIR="$WORK/pgdata" \
-  java -cp "$(cat "$WORK/cp")" io.chronoprice.db.LocalDatabaseMain >"$WORK/db.log" 2>&1 &
-DB_PID=$!
-wait_for PostgreSQL sql -c "SELECT 1 FROM predictions LIMIT 1"
+  proc_start "$WORK/db.log" java -cp "$(cat "$WORK/cp")" io.chronoprice.db.LocalDatabaseMain
+DB_PID=$PROC_PID
+proc_wait_for "$DB_PID" 120 PostgreSQL sql -c "SELECT 1 FROM predictions LIMIT 1" || { tail -n 30 "$WORK/db.log" >&2; exit 1; }
 
 log "loading the real candles"
 sql -c "CREATE SCHEMA bench; CREATE TABLE bench.raw (symbol text, open_time_ms bigint, open float8, high float8, low float8, close float8, volume float8)"
@@ -84,9 +96,9 @@ count() { sql -At -c "SELECT count(*) FROM predictions"; }
 
 start_api() {
   CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$API_PORT \
-    java -jar "$JAR" >"$WORK/api.log" 2>&1 &
-  API_PID=$!
-  wait_for API curl -sf "http://127.0.0.1:$API_PORT/health"
+    proc_start "$WORK/api.log" java -jar "$JAR"
+  API_PID=$PROC_PID
+  proc_wait_for "$API_PID" 120 API curl -sf "http://127.0.0.1:$API_PORT/health" || { tail -n 30 "$WORK/api.log" >&2; exit 1; }
 }
 
 # Prints "req/s p50 p99 errors" of one wrk run after a warm-up.

@@ -1,4 +1,4 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
-import io.chronoprice.grafana.GrafanaMacros.Variable;
+import io.chronoprice.ops.GrafanaMacros.Variable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

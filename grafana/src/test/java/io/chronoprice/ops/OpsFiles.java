@@ -1,4 +1,4 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

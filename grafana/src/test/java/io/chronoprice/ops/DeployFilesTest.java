@@ -1,4 +1,4 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/ cannot run here (no Docker engine, no cluster), so it is checked statically: every YAML parses,
+ * deploy/ cannot run in the build (no Docker engine, no cluster), so it is checked statically: every YAML parses,
  * every image is pinned, each component is given the environment variables its code reads (and no others
  * of ours), and ports and jar paths match what the build produces. What the components read is taken from
  * their sources, so renaming a variable there fails this test.

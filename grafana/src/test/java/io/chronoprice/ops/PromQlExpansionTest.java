@@ -1,9 +1,9 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chronoprice.grafana.GrafanaMacros.Variable;
+import io.chronoprice.ops.GrafanaMacros.Variable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chronoprice.grafana.GrafanaMacros.Variable;
+import io.chronoprice.ops.GrafanaMacros.Variable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

@@ -1,4 +1,4 @@
-package io.chronoprice.grafana;
+package io.chronoprice.ops;
 
 import java.time.Duration;
 import java.time.Instant;
