@@ -16,39 +16,20 @@ import java.util.List;
 import org.postgresql.PGConnection;
 
 /**
- * The per-symbol evaluation of a backtest run, computed in SQL over {@code prediction_outcomes}, with the
+ * The per-symbol evaluation of a backtest run, read from the same SQL function as the API's, with the
  * metrics of the model card for the served forecast and the model's raw one on the same rows: MAE, RMSE,
  * MAPE, MASE against the naive forecast, directional accuracy with a 95 % Wilson interval, 80 % interval
  * coverage and the Winkler interval score (alpha 0.2), next to the rolling-volatility and EWMA baselines.
  */
 public final class BacktestReport {
 
+    /** The migrations' {@code prediction_accuracy()} (the API's definition too) for each series of the run. */
     static final String METRICS_SQL = """
-            SELECT symbol,
-                   count(*)                                                       AS n,
-                   avg(abs_error)                                                 AS mae,
-                   sqrt(avg(error * error))                                       AS rmse,
-                   100 * avg(abs_pct_error)                                       AS mape,
-                   avg(abs_error) / nullif(avg(naive_abs_error), 0)               AS mase,
-                   avg(raw_abs_error) / nullif(avg(naive_abs_error)
-                       FILTER (WHERE raw_abs_error IS NOT NULL), 0)               AS raw_mase,
-                   count(*) FILTER (WHERE direction_hit)                          AS direction_hits,
-                   count(direction_hit)                                           AS direction_calls,
-                   count(*) FILTER (WHERE raw_direction_hit)                      AS raw_direction_hits,
-                   count(raw_direction_hit)                                       AS raw_direction_calls,
-                   avg(in_interval::int)                                          AS coverage,
-                   avg(raw_in_interval::int)                                      AS raw_coverage,
-                   avg(rolling_in_interval::int)                                  AS rolling_coverage,
-                   avg(ewma_in_interval::int)                                     AS ewma_coverage,
-                   10000 * avg(winkler / actual_close)                            AS winkler_bps,
-                   10000 * avg(raw_winkler / actual_close)                        AS raw_winkler_bps,
-                   10000 * avg(rolling_winkler / actual_close)                    AS rolling_winkler_bps,
-                   10000 * avg(ewma_winkler / actual_close)                       AS ewma_winkler_bps,
-                   avg(guard_weight)                                              AS guard_weight
-            FROM prediction_outcomes
-            WHERE exchange = ? AND model_version = ? AND actual_close IS NOT NULL
-            GROUP BY symbol
-            ORDER BY symbol
+            SELECT s.symbol, a.*
+            FROM (SELECT DISTINCT symbol, interval FROM predictions WHERE exchange = ? AND model_version = ?) s,
+                 LATERAL prediction_accuracy(?, s.symbol, s.interval, NULL) a
+            WHERE a.model_version = ?
+            ORDER BY s.symbol, s.interval
             """;
 
     /** Every stored forecast of a run with its outcome, for analysis elsewhere. */
@@ -102,18 +83,20 @@ public final class BacktestReport {
                 PreparedStatement ps = c.prepareStatement(METRICS_SQL)) {
             ps.setString(1, exchange);
             ps.setString(2, modelVersion);
+            ps.setString(3, exchange);
+            ps.setString(4, modelVersion);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long calls = rs.getLong("direction_calls");
+                    long calls = rs.getLong("direction_total");
                     double[] ci = Wilson.interval95(rs.getLong("direction_hits"), calls);
-                    long rawCalls = rs.getLong("raw_direction_calls");
+                    long rawCalls = rs.getLong("raw_direction_total");
                     double[] rawCi = Wilson.interval95(rs.getLong("raw_direction_hits"), rawCalls);
                     rows.add(new Row(
                             rs.getString("symbol"),
-                            rs.getLong("n"),
+                            rs.getLong("resolved"),
                             rs.getDouble("mae"),
                             rs.getDouble("rmse"),
-                            rs.getDouble("mape"),
+                            rs.getDouble("mape_percent"),
                             rs.getDouble("mase"),
                             nullable(rs, "raw_mase"),
                             ratio(rs.getLong("direction_hits"), calls),
@@ -123,15 +106,15 @@ public final class BacktestReport {
                             ratio(rs.getLong("raw_direction_hits"), rawCalls),
                             rawCi[0],
                             rawCi[1],
-                            rs.getDouble("coverage"),
-                            nullable(rs, "raw_coverage"),
-                            nullable(rs, "rolling_coverage"),
-                            nullable(rs, "ewma_coverage"),
+                            ratio(rs.getLong("coverage_hits"), rs.getLong("coverage_total")),
+                            ratio(rs.getLong("raw_coverage_hits"), rs.getLong("raw_coverage_total")),
+                            ratio(rs.getLong("rolling_coverage_hits"), rs.getLong("rolling_coverage_total")),
+                            ratio(rs.getLong("ewma_coverage_hits"), rs.getLong("ewma_coverage_total")),
                             rs.getDouble("winkler_bps"),
                             nullable(rs, "raw_winkler_bps"),
                             nullable(rs, "rolling_winkler_bps"),
                             nullable(rs, "ewma_winkler_bps"),
-                            nullable(rs, "guard_weight")));
+                            nullable(rs, "mean_guard_weight")));
                 }
             }
         }

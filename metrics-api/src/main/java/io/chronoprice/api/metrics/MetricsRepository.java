@@ -12,9 +12,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Computes the accuracy metrics in one aggregate over {@code prediction_outcomes}: PostgreSQL scans the
- * window's rows once (primary-key range) and returns a row per model version; Java only derives the Wilson
- * bounds from the counts. The comparison of versions on common targets needs each target's errors in time order
+ * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}: PostgreSQL scans the window's rows
+ * once (primary-key range) and returns a row per model version; Java only derives the Wilson bounds from the counts. The comparison of versions on common targets needs each target's errors in time order
  * (the Diebold-Mariano variance depends on their autocorrelation), so {@link #LOSSES} returns those rows and
  * {@link VersionComparisons} does the rest in Java with chronoprice-stats.
  */
@@ -22,59 +21,26 @@ import java.util.List;
 public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
 
     /**
-     * Targets after the window start: the series' newest target time minus {@code :windowSeconds} (null: all).
-     * One scalar subquery (an InitPlan) compared without OR, so even a generic prepared plan keeps it as an index
-     * bound; a null window length makes it -infinity ("all").
+     * The window start: the series' newest target time minus {@code :windowSeconds} (null: all). One scalar subquery
+     * compared without OR, so even a generic prepared plan keeps it as an index bound; a null window length makes it
+     * -infinity ("all").
      */
-    String IN_WINDOW = "\n  AND o.target_open_time > COALESCE("
+    String WINDOW_START = "COALESCE("
             + "\n        (SELECT max(o.target_open_time) FROM predictions o WHERE " + SeriesKey.SQL_FILTER + ")"
             + "\n            - make_interval(secs => CAST(:windowSeconds AS double precision)),"
-            + "\n        '-infinity')\n";
+            + "\n        '-infinity')";
 
-    // Also read by MetricsITCase, which checks the plan is index-backed.
-    // The served, raw and baseline columns are aggregated in the same pass so that all of them are judged on the
-    // same rows (the view's Winkler scores are NULL until the actual exists), each in basis points of the actual.
-    // The raw MASE divides by the naive MAE of the rows that have a raw forecast only (pre-V4 rows have none).
-    // The status is read per group (one row per version) from the registry's primary key.
-    String METRICS = """
-            SELECT o.model_version,
-                   (SELECT m.status FROM models m WHERE m.model_version = o.model_version) AS status,
-                   count(*) AS predictions,
-                   count(o.actual_close) AS resolved,
-                   min(o.target_open_time) AS first_target_time,
-                   max(o.target_open_time) AS last_target_time,
-                   avg(o.abs_error) AS mae,
-                   sqrt(avg(o.error * o.error)) AS rmse,
-                   100 * avg(o.abs_pct_error) AS mape_percent,
-                   avg(o.naive_abs_error) AS naive_mae,
-                   avg(o.abs_error) / NULLIF(avg(o.naive_abs_error), 0) AS mase,
-                   count(*) FILTER (WHERE o.direction_hit) AS direction_hits,
-                   count(o.direction_hit) AS direction_total,
-                   count(*) FILTER (WHERE o.in_interval) AS coverage_hits,
-                   count(o.in_interval) AS coverage_total,
-                   avg(o.winkler / o.actual_close) * 10000 AS winkler_bps,
-                   avg(o.guard_weight) FILTER (WHERE o.actual_close IS NOT NULL) AS mean_guard_weight,
-                   count(o.raw_abs_error) AS raw_resolved,
-                   avg(o.raw_abs_error) AS raw_mae,
-                   avg(o.naive_abs_error) FILTER (WHERE o.raw_abs_error IS NOT NULL) AS raw_naive_mae,
-                   avg(o.raw_abs_error)
-                       / NULLIF(avg(o.naive_abs_error) FILTER (WHERE o.raw_abs_error IS NOT NULL), 0) AS raw_mase,
-                   count(*) FILTER (WHERE o.raw_direction_hit) AS raw_direction_hits,
-                   count(o.raw_direction_hit) AS raw_direction_total,
-                   count(*) FILTER (WHERE o.raw_in_interval) AS raw_coverage_hits,
-                   count(o.raw_in_interval) AS raw_coverage_total,
-                   avg(o.raw_winkler / o.actual_close) * 10000 AS raw_winkler_bps,
-                   count(*) FILTER (WHERE o.rolling_in_interval) AS rolling_coverage_hits,
-                   count(o.rolling_in_interval) AS rolling_coverage_total,
-                   avg(o.rolling_winkler / o.actual_close) * 10000 AS rolling_winkler_bps,
-                   count(*) FILTER (WHERE o.ewma_in_interval) AS ewma_coverage_hits,
-                   count(o.ewma_in_interval) AS ewma_coverage_total,
-                   avg(o.ewma_winkler / o.actual_close) * 10000 AS ewma_winkler_bps
-            FROM prediction_outcomes o
-            WHERE\s""" + SeriesKey.SQL_FILTER + "\n  AND " + PredictionView.MODEL_FILTER + IN_WINDOW + """
-            GROUP BY o.model_version
-            ORDER BY o.model_version
-            """;
+    String IN_WINDOW = "\n  AND o.target_open_time > " + WINDOW_START + "\n";
+
+    // Also read by MetricsITCase, which checks the plan is index-backed. The metrics are those of the migrations'
+    // prediction_accuracy(), which the backtest report reads too; the window start is computed beside it (a
+    // lateral row rather than a sub-select argument, so that PostgreSQL still inlines the function). The status is
+    // read per version from the registry's primary key.
+    String METRICS = "SELECT a.*, (SELECT m.status FROM models m WHERE m.model_version = a.model_version) AS status"
+            + "\nFROM (SELECT " + WINDOW_START + " AS after) w,"
+            + "\n     LATERAL prediction_accuracy(:exchange, :symbol, :interval, w.after) a"
+            + "\nWHERE a.model_version = COALESCE(CAST(:modelVersion AS text), a.model_version)"
+            + "\nORDER BY a.model_version\n";
 
     /**
      * The served forecast's absolute error of every resolved prediction in the window by a version that is scored
