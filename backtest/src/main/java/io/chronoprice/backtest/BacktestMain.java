@@ -1,6 +1,7 @@
 package io.chronoprice.backtest;
 
 import io.chronoprice.common.series.SeriesId;
+import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.job.JobMain;
 import io.chronoprice.job.JobOptions;
 import io.chronoprice.job.scoring.ModelMetadata;
@@ -55,6 +56,8 @@ public final class BacktestMain {
             String label = SeriesId.backtestExchange(options.exchange(), options.runLabel());
             LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
             ModelMetadata model = JobMain.run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
+            // The run's rows become prefix sums at once, rather than at the next poll of a live job (if any).
+            AccuracyRollups.refresh(options.db());
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
                     + options.backtestDataDir() + "; educational use only)\n");
             System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));

@@ -1,6 +1,9 @@
 package io.chronoprice.db;
 
 import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,6 +44,10 @@ public record DbSettings(String jdbcUrl, String user, String password) implement
 
     public static String localUrl(int port) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, user, password);
     }
 
     @Override

@@ -105,6 +105,10 @@ class ModelHotSwapITCase {
                     .until(() -> jobMetric(rest, client, "numRestarts") == 0
                             && operatorMetricSum(rest, client, "modelsRejected") >= 2);
             assertThat(jobMetric(rest, client, "numRestarts")).as("restarts").isZero();
+            // The registry poll also keeps the accuracy prefix sums current, for both versions.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bed.query("SELECT count(DISTINCT model_version) FROM accuracy_cumulative")
+                            .equals(List.of("2")));
             client.cancel().get();
         }
 

@@ -1,5 +1,6 @@
 package io.chronoprice.job.registry;
 
+import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Reads the registry each time the rate-limited source asks for an element (every poll interval) and emits the
  * snapshot when it changed, {@link RegistrySnapshot#NO_CHANGE} otherwise. A registry that cannot be read is
  * logged and counted, never fatal: the job goes on scoring with the models it has. When automatic promotion is
- * on, it runs here too, as the job is the one component with the writer's credentials that is always running.
+ * on, it runs here too, as the job is the one component with the writer's credentials that is always running; so
+ * does the refresh of the accuracy prefix sums.
  */
 public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot> {
 
@@ -29,6 +31,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
     private transient ModelRegistry registry;
     private transient RegistrySnapshot last;
     private transient Counter readFailures;
+    private transient Counter accuracyRefreshFailures;
 
     /**
      * The source that emits the registry of {@code interval} every {@code poll}: a rate-limited
@@ -54,6 +57,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
     public void open(SourceReaderContext readerContext) {
         registry = new ModelRegistry(db);
         readFailures = readerContext.metricGroup().counter("registryReadFailures");
+        accuracyRefreshFailures = readerContext.metricGroup().counter("accuracyRefreshFailures");
     }
 
     @Override
@@ -61,6 +65,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         if (promotion != null) {
             promotion.runIfDue(registry, interval);
         }
+        refreshAccuracy();
         RegistrySnapshot current;
         try {
             current = registry.snapshot(interval);
@@ -77,5 +82,18 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         }
         last = current;
         return current;
+    }
+
+    /**
+     * Brings the accuracy prefix sums up to the rows written since the last poll, so that the API reads few rows.
+     * Here because this is the job's one periodic task that talks to PostgreSQL; a failure only makes reads slower.
+     */
+    private void refreshAccuracy() {
+        try {
+            AccuracyRollups.refresh(db);
+        } catch (SQLException e) {
+            accuracyRefreshFailures.inc();
+            LOG.warn("Accuracy sums not refreshed ({}); the API reads the rows meanwhile", e.getMessage());
+        }
     }
 }

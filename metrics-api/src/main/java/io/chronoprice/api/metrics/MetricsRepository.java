@@ -33,12 +33,10 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
     String IN_WINDOW = "\n  AND o.target_open_time > " + WINDOW_START + "\n";
 
     // Also read by MetricsITCase, which checks the plan is index-backed. The metrics are those of the migrations'
-    // prediction_accuracy(), which the backtest report reads too; the window start is computed beside it (a
-    // lateral row rather than a sub-select argument, so that PostgreSQL still inlines the function). The status is
-    // read per version from the registry's primary key.
+    // prediction_accuracy(), which the backtest report reads too. The status is read per version from the
+    // registry's primary key.
     String METRICS = "SELECT a.*, (SELECT m.status FROM models m WHERE m.model_version = a.model_version) AS status"
-            + "\nFROM (SELECT " + WINDOW_START + " AS after) w,"
-            + "\n     LATERAL prediction_accuracy(:exchange, :symbol, :interval, w.after) a"
+            + "\nFROM prediction_accuracy(:exchange, :symbol, :interval, " + WINDOW_START + ") a"
             + "\nWHERE a.model_version = COALESCE(CAST(:modelVersion AS text), a.model_version)"
             + "\nORDER BY a.model_version\n";
 

@@ -5,6 +5,7 @@ import io.chronoprice.db.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -126,8 +127,23 @@ public final class TestDatabase {
                 insertModel(c, m);
             }
             c.commit();
+            // As the job does after writing: the API's tests then read accuracy through the prefix sums.
+            refreshAccuracy(c);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not seed the test database", e);
+        }
+    }
+
+    /** Recomputes the accuracy prefix sums of every changed series, as the job's registry poll does. */
+    public static int refreshAccuracy(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT refresh_prediction_accuracy()")) {
+            rs.next();
+            int refreshed = rs.getInt(1);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return refreshed;
         }
     }
 
