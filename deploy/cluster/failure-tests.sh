@@ -12,12 +12,13 @@
 #               from its first one on, beside the champion, which must lose nothing
 #
 # Each scenario replays the same short slice of the real demo candles (SLICE_CANDLES per symbol) on an
-# accelerated clock into its own database (a copy of the migrated schema, plus a trigger that logs every
-# committed write attempt), and passes only if:
-#   - every candle of the slice is in `candles` (none lost) and nothing else is (none extra);
+# accelerated clock into its own database (a copy of the migrated schema, plus the stored-row checker's log of
+# every committed write attempt). Its verdict is the stored-row checker's (the row-check module, also used by the
+# job's ITCases, run here through its main), and it passes only if:
+#   - every candle of the slice is in `candles` with the slice's values (none lost) and nothing else is (none extra);
 #   - every full gap-free window has exactly one prediction per model version (a version added during the
-#     run: every window from its first prediction on), and nothing else has one;
-#   - no gap was recorded (the slice has none), every value equals the clean run's (diff of sorted dumps);
+#     run: every window from its first prediction on), for the candle after the window, and nothing else has one;
+#   - no gap was recorded (the slice has none), every prediction equals the clean run's (the clean run's database);
 #   - no key was ever written with two different values; a key written more than once is the
 #     at-least-once replay after a restore and is counted, and must not happen at all without a failure
 #     (clean, faults, savepoint).
@@ -58,7 +59,8 @@ MODEL="${MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
 SWAP_MODEL="${SWAP_MODEL:-$ROOT/models/lstm-1m-v1.onnx}"
 MODEL_WAIT_SECONDS="${MODEL_WAIT_SECONDS:-0}"
 JOB_JAR="${JOB_JAR:-$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar}"
-WINDOW=60 # the model's window size (checked against the models table after each run)
+CHECKER_JAR="$ROOT/row-check/target/chronoprice-row-check-0.1.0-SNAPSHOT.jar"
+WINDOW=60 # the model's window size, for the row counts the suite waits for (the checker reads it from `models`)
 export CHRONOPRICE_DB_PASSWORD="${CHRONOPRICE_DB_PASSWORD:-chronoprice-local}"
 export FLINK_CLUSTER_DIR="$WORK/cluster"
 export FLINK_REST_PORT="${FLINK_REST_PORT:-18781}" FLINK_RPC_PORT="${FLINK_RPC_PORT:-16781}"
@@ -96,7 +98,7 @@ cleanup() {
   ((CLUSTER_STARTED)) && "$CLUSTER" stop
   proc_stop 10 "$REPLAY_PID"
   proc_stop 60 "$PG_PID"
-  log "work dir (logs, dumps, summary) kept: $WORK"
+  log "work dir (logs, databases, checker output, summary) kept: $WORK"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -112,44 +114,52 @@ wait_for_model() {
   done
 }
 
-# Copies the jars and classpaths used here into $WORK, so that a rebuild elsewhere cannot change a run.
+# Copies the jars and classpaths used here into $WORK, so that a rebuild elsewhere cannot change a run. tools/
+# holds the stored-row checker (row-check) and its runtime dependencies, the replay exchange among them.
 prepare_artifacts() {
-  [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: mvn install -DskipTests -pl db,replay-exchange,flink-job -am"
+  local build="mvn install -DskipTests -pl db,replay-exchange,row-check,flink-job -am"
+  [[ -f "$JOB_JAR" ]] || die "job jar $JOB_JAR missing: $build"
+  [[ -f "$CHECKER_JAR" ]] || die "stored-row checker $CHECKER_JAR missing: $build"
   cp "$JOB_JAR" "$WORK/job.jar"
   cp "$MODEL" "$WORK/model.onnx"
   cp "$SWAP_MODEL" "$WORK/swap-model.onnx"
-  cp "$ROOT/replay-exchange/target/chronoprice-replay-exchange-0.1.0-SNAPSHOT.jar" "$WORK/replay.jar"
   cp "$ROOT/db/target/chronoprice-db-0.1.0-SNAPSHOT.jar" "$WORK/db.jar"
   if [[ ! -s "$WORK/db-cp.txt" ]]; then
     (cd "$ROOT" && mvn -q -B -o dependency:build-classpath -pl db -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$WORK/db-cp.txt" >&2)
   fi
+  rm -rf "$WORK/tools"
+  (cd "$ROOT" && mvn -q -B -o dependency:copy-dependencies -pl row-check -DincludeScope=runtime \
+    -DoutputDirectory="$WORK/tools" >&2) || die "could not copy the checker's dependencies: $build"
+  cp "$CHECKER_JAR" "$WORK/tools/"
 }
 
-# Writes the slice (same gzip CSV format as demo-data) and the ground truth: the expected candle keys
-# and the expected window ends (candles preceded by WINDOW-1 consecutive candles of the same series).
+# The stored-row checker's command line (see the row-check module); the password is CHRONOPRICE_DB_PASSWORD.
+checker() {
+  java -cp "$WORK/tools/*" io.chronoprice.rowcheck.StoredRowCheckMain "$@"
+}
+jdbc_url() { # db
+  echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1"
+}
+
+# Writes the slice (same gzip CSV format as demo-data); the checker counts its candles and full windows.
 make_slice() {
-  local start_ms end_ms sym
+  local start_ms end_ms sym k v
   start_ms=$(($(date -d "$SLICE_START" +%s) * 1000))
   end_ms=$((start_ms + SLICE_CANDLES * 60000))
   mkdir -p "$SLICE_DIR"
-  : >"$WORK/expected-candles.tsv"
-  : >"$WORK/expected-windows.tsv"
   for sym in ${SYMBOLS//,/ }; do
     zcat "$ROOT/replay-exchange/demo-data/binance_spot_${sym}_1m.csv.gz" |
       awk -F, -v s="$start_ms" -v e="$end_ms" 'NR == 1 || ($1 >= s && $1 < e)' |
       gzip >"$SLICE_DIR/binance_spot_${sym}_1m.csv.gz"
-    zcat "$SLICE_DIR/binance_spot_${sym}_1m.csv.gz" | awk -F, -v sym="$sym" -v w="$WINDOW" \
-      -v cf="$WORK/expected-candles.tsv" -v wf="$WORK/expected-windows.tsv" '
-        NR == 1 { next }
-        { run = ($1 - prev == 60000) ? run + 1 : 1; prev = $1
-          print sym "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 >> cf
-          if (run >= w) print sym "\t" $1 >> wf }'
   done
-  sort -o "$WORK/expected-candles.tsv" "$WORK/expected-candles.tsv"
-  sort -o "$WORK/expected-windows.tsv" "$WORK/expected-windows.tsv"
-  EXPECTED_CANDLES=$(wc -l <"$WORK/expected-candles.tsv")
-  EXPECTED_WINDOWS=$(wc -l <"$WORK/expected-windows.tsv")
+  while IFS='=' read -r k v; do
+    case "$k" in
+      candles.expected) EXPECTED_CANDLES="$v" ;;
+      windows.expected) EXPECTED_WINDOWS="$v" ;;
+    esac
+  done < <(checker expected --slice-dir "$SLICE_DIR" --interval 1m --window "$WINDOW")
+  [[ -n "${EXPECTED_CANDLES:-}" && -n "${EXPECTED_WINDOWS:-}" ]] || die "the checker could not read the slice"
   log "slice: $SYMBOLS from $SLICE_START, $EXPECTED_CANDLES candles, $EXPECTED_WINDOWS full windows"
 }
 
@@ -179,47 +189,14 @@ psql_writer() { # db args...: as the job's writer role, owner of the schema
     -U chronoprice -d "$db" "$@"
 }
 
-# A fresh copy of the migrated schema per scenario, with the write-attempt log. The log is what makes
+# A fresh copy of the migrated schema per scenario, with the checker's write-attempt log. The log is what makes
 # "duplicate" measurable at all: the tables have primary keys and the job upserts, so the tables alone
 # can never show a duplicate row.
 create_scenario_db() {
   local db="$1"
   psql_admin postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE chronoprice OWNER chronoprice"
-  psql_writer "$db" <<'SQL'
-CREATE TABLE write_attempts (
-    tbl  text        NOT NULL,
-    k    text        NOT NULL,
-    v    text        NOT NULL,
-    at   timestamptz NOT NULL DEFAULT clock_timestamp()
-);
--- BEFORE INSERT row triggers fire for every proposed row, also when ON CONFLICT turns it into an update;
--- rows of a rolled-back batch vanish with it, so this logs committed write attempts.
-CREATE FUNCTION log_candle_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO write_attempts (tbl, k, v) VALUES ('candles',
-        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval, (extract(epoch FROM NEW.open_time) * 1000)::bigint),
-        concat_ws(' ', NEW.open, NEW.high, NEW.low, NEW.close, NEW.volume));
-    RETURN NEW;
-END $$;
-CREATE FUNCTION log_prediction_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO write_attempts (tbl, k, v) VALUES ('predictions',
-        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval,
-                  (extract(epoch FROM NEW.target_open_time) * 1000)::bigint, NEW.model_version),
-        concat_ws(' ', NEW.predicted_close, NEW.lower_close, NEW.upper_close, NEW.naive_close,
-                  NEW.window_end_open_time));
-    RETURN NEW;
-END $$;
-CREATE FUNCTION log_gap_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO write_attempts (tbl, k, v) VALUES ('candle_gaps',
-        concat_ws(' ', NEW.exchange, NEW.symbol, NEW.interval, NEW.first_open_time_after), NEW.missing_candles);
-    RETURN NEW;
-END $$;
-CREATE TRIGGER log_attempt BEFORE INSERT ON candles FOR EACH ROW EXECUTE FUNCTION log_candle_attempt();
-CREATE TRIGGER log_attempt BEFORE INSERT ON predictions FOR EACH ROW EXECUTE FUNCTION log_prediction_attempt();
-CREATE TRIGGER log_attempt BEFORE INSERT ON candle_gaps FOR EACH ROW EXECUTE FUNCTION log_gap_attempt();
-SQL
+  checker install-write-log --jdbc-url "$(jdbc_url "$db")" --jdbc-user chronoprice >/dev/null ||
+    die "could not install the write log in $db"
 }
 
 start_replay() { # scenario [fault flags...]
@@ -229,7 +206,7 @@ start_replay() { # scenario [fault flags...]
   # --start at the slice's first open time: no candle is closed yet, so the job's backfill (70 candles
   # before the server time) reaches back to the slice's first candle as long as the job polls within
   # 70 virtual minutes (42 s at speed 100) of this start. The check below would report a late start.
-  proc_start "$LOGS/replay-$name.log" java -cp "$WORK/replay.jar" io.chronoprice.replay.ReplayExchangeMain \
+  proc_start "$LOGS/replay-$name.log" java -cp "$WORK/tools/*" io.chronoprice.replay.ReplayExchangeMain \
     --port "$REPLAY_PORT" --data-dir "$SLICE_DIR" --start "$SLICE_START" --speed "$SPEED" "$@"
   REPLAY_PID=$PROC_PID
   proc_wait_for "$REPLAY_PID" 60 "replay exchange" curl -s -o /dev/null "http://127.0.0.1:$REPLAY_PORT/api/v3/ping" ||
@@ -238,7 +215,7 @@ start_replay() { # scenario [fault flags...]
 
 job_args() { # db scenario
   printf '%s\n' --exchange binance --base-url "http://127.0.0.1:$REPLAY_PORT" --symbols "$SYMBOLS" \
-    --interval 1m --model "$WORK/model.onnx" --jdbc-url "jdbc:postgresql://127.0.0.1:$PG_PORT/$1" \
+    --interval 1m --model "$WORK/model.onnx" --jdbc-url "$(jdbc_url "$1")" \
     --jdbc-user chronoprice --checkpoint-dir "file://$WORK/checkpoints/$2" --checkpoint-interval 5 \
     --parallelism 2
 }
@@ -252,7 +229,7 @@ submit() { # db scenario [savepoint]
 model_cli() { # db args...: the registry command users run (./chronoprice model ...), against a scenario's db
   local db="$1"
   shift
-  CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$db" CHRONOPRICE_DB_USER=chronoprice \
+  CHRONOPRICE_DB_URL="$(jdbc_url "$db")" CHRONOPRICE_DB_USER=chronoprice \
     java -cp "$WORK/job.jar:$(cat "$WORK/db-cp.txt")" io.chronoprice.job.registry.ModelCli "$@"
 }
 
@@ -335,89 +312,33 @@ finish_job() { # db: let late writes land, then cancel, and stop the exchange
 
 # --- checks ------------------------------------------------------------------------------------------
 
-dump() { # db scenario: sorted rows, time stamps as epoch ms, floats in PostgreSQL's shortest round-trip form
-  psql_writer "$1" -c "COPY (SELECT symbol, (extract(epoch FROM open_time) * 1000)::bigint, open, high, low,
-      close, volume FROM candles WHERE exchange = 'binance' ORDER BY 1, 2) TO STDOUT" >"$WORK/$2-candles.tsv"
-  psql_writer "$1" -c "COPY (SELECT symbol, (extract(epoch FROM target_open_time) * 1000)::bigint, model_version,
-      predicted_close, lower_close, upper_close, naive_close, (extract(epoch FROM window_end_open_time) * 1000)::bigint
-      FROM predictions WHERE exchange = 'binance' ORDER BY 1, 2, 3) TO STDOUT" >"$WORK/$2-predictions.tsv"
-  psql_writer "$1" -c "COPY (SELECT symbol, first_open_time_after, missing_candles FROM candle_gaps ORDER BY 1, 2)
-      TO STDOUT" >"$WORK/$2-gaps.tsv"
-}
-
-# Sets the RESULT_* figures of a scenario and FAILS (reasons) from the database and the dumps.
+# Runs the stored-row checker on a scenario's database: its rows against the slice and, but for the clean run
+# itself, its predictions' values against the clean run's database. Sets RESULT (the checker's name=value
+# figures) and FAILS (its problems); its output is kept in $WORK/<scenario>-check.txt.
 check() { # db scenario replays-allowed(0|1)
-  local db="$1" name="$2" allow_replays="$3"
+  local db="$1" name="$2" rewrites=forbidden rc=0 k v
+  ((${3})) && rewrites=allowed
+  local args=(check --jdbc-url "$(jdbc_url "$db")" --jdbc-user chronoprice --slice-dir "$SLICE_DIR"
+    --exchange binance --interval 1m --rewrites "$rewrites")
+  [[ "$name" == clean ]] || args+=(--reference-url "$(jdbc_url cp_clean)")
+  [[ -z "${LATE_VERSIONS:-}" ]] || args+=(--late-versions "${LATE_VERSIONS// /,}")
   FAILS=()
-  dump "$db" "$name"
-  cut -f1,2 "$WORK/expected-candles.tsv" | sort >"$WORK/$name-expected-keys.tsv"
-  cut -f1,2 "$WORK/$name-candles.tsv" | sort >"$WORK/$name-stored-keys.tsv"
-  RESULT_CANDLES=$(wc -l <"$WORK/$name-candles.tsv")
-  RESULT_LOST=$(comm -23 "$WORK/$name-expected-keys.tsv" "$WORK/$name-stored-keys.tsv" | wc -l)
-  RESULT_EXTRA=$(comm -13 "$WORK/$name-expected-keys.tsv" "$WORK/$name-stored-keys.tsv" | wc -l)
-  ((RESULT_LOST == 0)) || FAILS+=("$RESULT_LOST candles lost")
-  ((RESULT_EXTRA == 0)) || FAILS+=("$RESULT_EXTRA candles outside the slice")
-
-  local models
-  models=$(psql_writer "$db" -c "SELECT count(*) FROM models")
-  [[ "$(psql_writer "$db" -c "SELECT string_agg(DISTINCT window_size::text, ',') FROM models")" == "$WINDOW" ]] ||
-    FAILS+=("model window size is not $WINDOW")
-  # One row per expected window and model version, nothing else; a version in LATE_VERSIONS (added while the
-  # job ran) from its first stored target per symbol on.
-  local expected_pred="$WORK/$name-expected-pred-keys.tsv" m first
-  psql_writer "$db" -c "COPY (SELECT model_version FROM models ORDER BY 1) TO STDOUT" |
-    while read -r m; do
-      if [[ " ${LATE_VERSIONS:-} " == *" $m "* ]]; then
-        first="$(awk -F'\t' -v m="$m" '$3 == m && !($1 in f) { f[$1] = $2 } END { for (s in f) print s "\t" f[s] }' \
-          "$WORK/$name-predictions.tsv")"
-        awk -v m="$m" -v firsts="$first" 'BEGIN { n = split(firsts, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], kv, "\t"); f[kv[1]] = kv[2] } }
-          ($1 in f) && $2 + 60000 >= f[$1] { printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"
-      else
-        awk -v m="$m" '{ printf "%s\t%.0f\t%s\n", $1, $2 + 60000, m }' "$WORK/expected-windows.tsv"
-      fi
-    done | sort >"$expected_pred"
-  cut -f1-3 "$WORK/$name-predictions.tsv" | sort >"$WORK/$name-stored-pred-keys.tsv"
-  RESULT_PREDICTIONS=$(wc -l <"$WORK/$name-predictions.tsv")
-  RESULT_PRED_LOST=$(comm -23 "$expected_pred" "$WORK/$name-stored-pred-keys.tsv" | wc -l)
-  RESULT_PRED_EXTRA=$(comm -13 "$expected_pred" "$WORK/$name-stored-pred-keys.tsv" | wc -l)
-  ((RESULT_PRED_LOST == 0)) || FAILS+=("$RESULT_PRED_LOST predictions missing (of $models model version(s))")
-  ((RESULT_PRED_EXTRA == 0)) || FAILS+=("$RESULT_PRED_EXTRA predictions for windows that are not full")
-  # Every prediction's window ends one interval before its target.
-  awk -F'\t' '$8 + 60000 != $2 { bad++ } END { exit bad > 0 }' "$WORK/$name-predictions.tsv" ||
-    FAILS+=("predictions whose window_end_open_time is not target - 1 interval")
-
-  RESULT_GAPS=$(wc -l <"$WORK/$name-gaps.tsv")
-  ((RESULT_GAPS == 0)) || FAILS+=("$RESULT_GAPS gaps recorded in a gap-free slice")
-
-  # Values: the clean run against the recorded CSV (numerically, exact doubles), the others against it.
-  if [[ "$name" == clean ]]; then
-    RESULT_VALUES_DIFF=$(join -t $'\t' <(awk -F'\t' '{ print $1 ":" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$WORK/expected-candles.tsv" | sort) \
-      <(awk -F'\t' '{ print $1 ":" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$WORK/clean-candles.tsv" | sort) |
-      awk -F'\t' '{ for (i = 2; i <= 6; i++) if ($i + 0 != $(i + 5) + 0) { d++; break } } END { print d + 0 }')
-    ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF candles differ from the recorded CSV")
-  else
-    # The versions of the clean run are compared with it; a version added during the run has no reference.
-    awk -F'\t' 'NR == FNR { v[$3] = 1; next } $3 in v' "$WORK/clean-predictions.tsv" "$WORK/$name-predictions.tsv" \
-      >"$WORK/$name-predictions-clean-versions.tsv"
-    RESULT_VALUES_DIFF=$(($(diff "$WORK/clean-candles.tsv" "$WORK/$name-candles.tsv" | grep -c '^[<>]' || true) +
-      $(diff "$WORK/clean-predictions.tsv" "$WORK/$name-predictions-clean-versions.tsv" | grep -c '^[<>]' || true)))
-    ((RESULT_VALUES_DIFF == 0)) || FAILS+=("$RESULT_VALUES_DIFF dump lines differ from the clean run")
+  RESULT=()
+  checker "${args[@]}" >"$WORK/$name-check.txt" 2>>"$LOGS/checker.log" || rc=$?
+  while IFS='=' read -r k v; do
+    case "$k" in
+      "") ;;
+      problem) FAILS+=("$v") ;;
+      *) RESULT[$k]="$v" ;;
+    esac
+  done <"$WORK/$name-check.txt"
+  if [[ "${RESULT[verdict]:-}" != PASS && ${#FAILS[@]} -eq 0 ]]; then
+    FAILS+=("no verdict from the stored-row checker (exit $rc; see $LOGS/checker.log)")
   fi
-
-  # Write attempts: keys written more than once (replays) and keys written with different values.
-  RESULT_REPLAYED=$(psql_writer "$db" -c "SELECT count(*) FROM (SELECT tbl, k FROM write_attempts
-      GROUP BY tbl, k HAVING count(*) > 1) r")
-  RESULT_REPLAYED_WRITES=$(psql_writer "$db" -c "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n
-      FROM write_attempts GROUP BY tbl, k) r")
-  RESULT_DIVERGENT=$(psql_writer "$db" -c "SELECT count(*) FROM (SELECT tbl, k FROM write_attempts
-      GROUP BY tbl, k HAVING count(DISTINCT v) > 1) r")
-  ((RESULT_DIVERGENT == 0)) || FAILS+=("$RESULT_DIVERGENT keys written with different values")
-  if ((!allow_replays && RESULT_REPLAYED > 0)); then
-    FAILS+=("$RESULT_REPLAYED keys written more than once without any failure")
-  fi
+  log "$name: stored-row checker verdict ${RESULT[verdict]:-none} (exit $rc)"
 }
 
-declare -A STATUS NOTES
+declare -A STATUS NOTES RESULT
 ORDER=()
 
 report() { # scenario notes
@@ -427,9 +348,11 @@ report() { # scenario notes
   NOTES[$name]="$2${FAILS[*]:+; FAILED: $(IFS=';'; echo "${FAILS[*]}")}"
   ORDER+=("$name")
   printf '| %s | %s | %s/%s | %s | %s/%s | %s | %s | %s | %s | %s |\n' "$name" "$verdict" \
-    "$RESULT_CANDLES" "$EXPECTED_CANDLES" "$RESULT_LOST" "$RESULT_PREDICTIONS" "$EXPECTED_WINDOWS" \
-    "$RESULT_PRED_LOST" "$((RESULT_EXTRA + RESULT_PRED_EXTRA))" "$RESULT_VALUES_DIFF" \
-    "$RESULT_REPLAYED ($RESULT_REPLAYED_WRITES writes) / $RESULT_DIVERGENT" "${NOTES[$name]}" >>"$SUMMARY"
+    "${RESULT[candles.stored]:-?}" "${RESULT[candles.expected]:-?}" "${RESULT[candles.lost]:-?}" \
+    "${RESULT[predictions.stored]:-?}" "${RESULT[predictions.expected]:-?}" "${RESULT[predictions.lost]:-?}" \
+    "${RESULT[total.extra]:-?}" "${RESULT[total.different]:-?}" \
+    "${RESULT[total.written_more_than_once]:-?} (${RESULT[total.extra_writes]:-?} writes) / ${RESULT[total.written_with_other_values]:-?}" \
+    "${NOTES[$name]}" >>"$SUMMARY"
   log "$name: $verdict ${NOTES[$name]}"
 }
 
@@ -597,8 +520,8 @@ scenario_swap() {
   restarts="$(job_restarts)"
   finish_job
   LATE_VERSIONS="$version" check "$db" swap 1
-  v1="$(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version = '$version'")"
-  v2="$(psql_writer "$db" -c "SELECT count(*) FROM predictions WHERE model_version <> '$version'")"
+  v1="${RESULT[predictions.stored.$version]:-0}"
+  v2="$((${RESULT[predictions.stored]:-0} - v1))"
   ((v1 > 0)) || FAILS+=("no prediction of the added version")
   report swap "TaskManager $victim killed, $version added while the job recovered; detected $(((t_detect - t_kill) / 1000)) s, first $version prediction $(((t_first - t_kill) / 1000)) s after the kill; job restarts $restarts (the kill only); predictions: $v2 champion, $v1 $version"
 }
@@ -631,11 +554,12 @@ main() {
 Slice: $SYMBOLS, $SLICE_CANDLES 1m candles each from $SLICE_START, replay speed ${SPEED}x; parallelism 2 on
 2 TaskManagers x 1 slot; checkpoints every 5 s. Work dir: $WORK
 
-| scenario | result | candles stored/expected | candles lost | predictions stored/expected | predictions lost | extra rows | values differing from clean | keys written >1x (extra writes) / with different values | notes |
+| scenario | result | candles stored/expected | candles lost | predictions stored/expected | predictions lost | extra rows | values other than the slice's / clean run's | keys written >1x (extra writes) / with different values | notes |
 |---|---|---|---|---|---|---|---|---|---|
 EOF
-  if [[ "${REUSE_CLEAN:-0}" == 1 && -s "$WORK/clean-candles.tsv" && -s "$WORK/clean-predictions.tsv" ]]; then
-    log "reusing the clean run's dumps in $WORK"
+  if [[ "${REUSE_CLEAN:-0}" == 1 && -s "$WORK/clean-check.txt" &&
+    "$(psql_admin postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'cp_clean'")" == 1 ]]; then
+    log "reusing the clean run's database in $WORK"
   else
     CURRENT=clean
     scenario_clean

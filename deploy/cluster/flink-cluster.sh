@@ -60,10 +60,11 @@ die() {
 
 # --- classpath and JVM flags -------------------------------------------------------------------------
 
-# Flink's runtime classpath, resolved offline from deploy/cluster/pom.xml and cached per pom version.
+# Flink's runtime classpath, resolved offline from deploy/cluster/pom.xml (whose parent, the root pom, holds the
+# versions) and cached until either pom changes.
 cluster_classpath() {
   local cache="$CLUSTER_DIR/classpath.txt"
-  if [[ ! -s "$cache" || "$HERE/pom.xml" -nt "$cache" ]]; then
+  if [[ ! -s "$cache" || "$HERE/pom.xml" -nt "$cache" || "$ROOT/pom.xml" -nt "$cache" ]]; then
     log "resolving the Flink classpath (mvn -o)"
     mvn -q -B -o -f "$HERE/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cache" >&2 ||
       mvn -q -B -f "$HERE/pom.xml" dependency:build-classpath -Dmdep.outputFile="$cache" >&2

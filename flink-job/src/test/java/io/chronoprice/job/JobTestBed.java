@@ -1,15 +1,25 @@
 package io.chronoprice.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.registry.RegistrySnapshot;
+import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
 import io.chronoprice.replay.FaultConfig;
 import io.chronoprice.replay.ReplayExchange;
+import io.chronoprice.rowcheck.CheckResult.Rewrites;
+import io.chronoprice.rowcheck.Expectation;
+import io.chronoprice.rowcheck.RowKey;
+import io.chronoprice.rowcheck.SourceCandle;
+import io.chronoprice.rowcheck.StoredRowCheck;
+import io.chronoprice.rowcheck.StoredRows;
+import io.chronoprice.rowcheck.WriteLog;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +31,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,8 +44,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 /**
  * What the whole-job ITCases share: a real PostgreSQL on a fixed port with a kept data directory (so a test can
  * stop and restart it), slices of the real demo candles served by the replay exchange over HTTP, the job wired to
- * them, and a trigger that logs every row the job tries to write, so that a duplicate emission cannot hide
- * behind the upsert.
+ * them, the stored-row checker's write log (every row the job tries to write, so that a duplicate emission cannot
+ * hide behind the upsert), and the checker's expectation for the replayed candles.
  */
 final class JobTestBed implements AutoCloseable {
 
@@ -60,14 +71,9 @@ final class JobTestBed implements AutoCloseable {
         this.db = EmbeddedDatabase.start(pgPort, pgData, "writer", "reader");
         this.replayed = new TreeMap<>();
         slices.forEach((symbol, to) -> replayed.put(symbol, DemoSlice.write(dataDir, symbol, from, to)));
-        execute("CREATE TABLE write_attempts (tbl text, key text)");
-        execute("CREATE FUNCTION log_attempt() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                + " INSERT INTO write_attempts VALUES (TG_TABLE_NAME, NEW.symbol || '@' || coalesce("
-                + " to_jsonb(NEW) ->> 'open_time', to_jsonb(NEW) ->> 'target_open_time') || '@'"
-                + " || coalesce(to_jsonb(NEW) ->> 'model_version', '')); RETURN NEW; END $$");
-        execute("CREATE TRIGGER candles_attempts BEFORE INSERT ON candles FOR EACH ROW EXECUTE FUNCTION log_attempt()");
-        execute("CREATE TRIGGER predictions_attempts BEFORE INSERT ON predictions FOR EACH ROW"
-                + " EXECUTE FUNCTION log_attempt()");
+        try (Connection c = connect()) {
+            WriteLog.install(c);
+        }
     }
 
     DbSettings writer() {
@@ -88,7 +94,7 @@ final class JobTestBed implements AutoCloseable {
     }
 
     void emptyTables() throws SQLException {
-        execute("TRUNCATE candles, predictions, candle_gaps, write_attempts");
+        execute("TRUNCATE candles, predictions, candle_gaps, " + WriteLog.TABLE);
     }
 
     /** The replay exchange over the slices; at a positive speed its clock starts five minutes into them. */
@@ -156,9 +162,64 @@ final class JobTestBed implements AutoCloseable {
         return Long.parseLong(query("SELECT count(*) FROM " + table).get(0));
     }
 
-    /** Rows the job emitted more than once; without a failure there must be none. */
-    List<String> writtenTwice() throws SQLException {
-        return query("SELECT tbl || ' ' || key FROM write_attempts GROUP BY tbl, key HAVING count(*) > 1");
+    /**
+     * What the job must store for the replayed candles (exchange binance, 1m, windows of 60): every candle, the gaps,
+     * and, once the model versions are added, a prediction per full gap-free window and version.
+     */
+    Expectation.Builder expectation() {
+        Expectation.Builder expected = Expectation.builder("binance", "1m", 60);
+        replayed.forEach((symbol, candles) -> expected.series(
+                symbol,
+                candles.stream()
+                        .map(c -> new SourceCandle(c.openTimeMs(), c.open(), c.high(), c.low(), c.close(), c.volume()))
+                        .toList()));
+        return expected;
+    }
+
+    StoredRows stored() throws SQLException {
+        try (Connection c = connect()) {
+            return StoredRows.read(c);
+        }
+    }
+
+    /**
+     * The stored-row check: exactly the expected rows with the expected values, no key written with two values and,
+     * unless {@code rewrites} allows it (a restore happened), none written twice (the upserts would hide it).
+     */
+    void assertStored(Expectation expected, StoredRows stored, Rewrites rewrites) {
+        assertThat(StoredRowCheck.check(expected, stored).problems(rewrites))
+                .as("stored rows")
+                .isEmpty();
+    }
+
+    void assertStored(Expectation expected, Rewrites rewrites) throws SQLException {
+        assertStored(expected, stored(), rewrites);
+    }
+
+    /** Predictions computed outside the job, as the reference values of every column the sink writes. */
+    static Map<RowKey, Map<String, Object>> reference(List<Prediction> predictions) {
+        Map<RowKey, Map<String, Object>> rows = new HashMap<>();
+        for (Prediction p : predictions) {
+            Map<String, Object> values = new HashMap<>();
+            values.put("predicted_close", p.predictedClose());
+            values.put("lower_close", p.lowerClose());
+            values.put("upper_close", p.upperClose());
+            values.put("naive_close", p.naiveClose());
+            values.put("window_end_open_time", p.windowEndOpenTimeMs());
+            values.put("raw_predicted_close", p.rawPredictedClose());
+            values.put("raw_lower_close", p.rawLowerClose());
+            values.put("raw_upper_close", p.rawUpperClose());
+            values.put("guard_weight", p.guardWeight());
+            values.put("calibration_lower", p.calibrationLower());
+            values.put("calibration_upper", p.calibrationUpper());
+            values.put("window_scale", p.windowScale());
+            values.put("rolling_sigma", p.rollingSigma());
+            values.put("ewma_sigma", p.ewmaSigma());
+            rows.put(
+                    RowKey.prediction(p.exchange(), p.symbol(), p.interval(), p.targetOpenTimeMs(), p.modelVersion()),
+                    values);
+        }
+        return rows;
     }
 
     void execute(String sql) throws SQLException {

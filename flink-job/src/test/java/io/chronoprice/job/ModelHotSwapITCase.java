@@ -10,12 +10,15 @@ import io.chronoprice.job.registry.ModelRegistry;
 import io.chronoprice.job.registry.RegistryWatcher;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.OnnxModel;
-import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.Predictor;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.serving.ServingReplay;
 import io.chronoprice.replay.FaultConfig;
 import io.chronoprice.replay.ReplayExchange;
+import io.chronoprice.rowcheck.CheckResult.Rewrites;
+import io.chronoprice.rowcheck.RowKey;
+import io.chronoprice.rowcheck.StoredRows;
+import io.chronoprice.rowcheck.StoredTable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +26,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -112,23 +115,28 @@ class ModelHotSwapITCase {
             client.cancel().get();
         }
 
+        StoredRows stored = bed.stored();
+        Map<RowKey, Map<String, Object>> reference = new HashMap<>();
         for (String symbol : bed.replayed.keySet()) {
             List<Candle> candles = bed.replayed.get(symbol);
-            assertThat(stored(symbol, ParityFixture.V2))
-                    .containsExactlyElementsOf(expected(candles, ParityFixture.V2, 0));
-            long firstV1 = Long.parseLong(bed.query("SELECT min((extract(epoch FROM target_open_time) * 1000)::bigint)"
-                            + " FROM predictions WHERE symbol = '" + symbol + "' AND model_version = '"
-                            + ParityFixture.V1 + "'")
-                    .get(0));
+            reference.putAll(expected(candles, ParityFixture.V2, 0));
+            long firstV1 = stored.firstPrediction("binance", symbol, "1m", ParityFixture.V1)
+                    .orElseThrow()
+                    .toEpochMilli();
             int from = indexOf(candles, firstV1) - 60;
             assertThat(from).as("v1 was added while the job ran").isPositive();
             // From its first window on, v1 is scored for every window, starting from a fresh online state.
-            assertThat(stored(symbol, ParityFixture.V1))
-                    .containsExactlyElementsOf(expected(candles, ParityFixture.V1, from));
+            reference.putAll(expected(candles, ParityFixture.V1, from));
         }
-        assertThat(bed.query("SELECT count(*) FROM predictions WHERE model_version = 'lstm-1m-broken'"))
-                .containsExactly("0");
-        assertThat(bed.writtenTwice()).isEmpty();
+        // A row of the corrupt version would be extra: only v2 and v1 are expected.
+        bed.assertStored(
+                bed.expectation()
+                        .modelVersions(ParityFixture.V2)
+                        .lateVersions(ParityFixture.V1)
+                        .reference(StoredTable.PREDICTIONS, reference)
+                        .build(),
+                stored,
+                Rewrites.FORBIDDEN);
     }
 
     @Test
@@ -155,14 +163,18 @@ class ModelHotSwapITCase {
             resumed.cancel().get();
         }
 
-        for (String symbol : bed.replayed.keySet()) {
+        Map<RowKey, Map<String, Object>> reference = new HashMap<>();
+        for (List<Candle> candles : bed.replayed.values()) {
             for (String version : List.of(ParityFixture.V2, ParityFixture.V1)) {
-                assertThat(stored(symbol, version))
-                        .as("%s %s", symbol, version)
-                        .containsExactlyElementsOf(expected(bed.replayed.get(symbol), version, 0));
+                reference.putAll(expected(candles, version, 0));
             }
         }
-        assertThat(bed.writtenTwice()).isEmpty();
+        bed.assertStored(
+                bed.expectation()
+                        .modelVersions(ParityFixture.V2, ParityFixture.V1)
+                        .reference(StoredTable.PREDICTIONS, reference)
+                        .build(),
+                Rewrites.FORBIDDEN);
     }
 
     private static ChronoPriceJob job(ReplayExchange replay) throws Exception {
@@ -197,23 +209,12 @@ class ModelHotSwapITCase {
                 .get(0));
     }
 
-    private static List<String> stored(String symbol, String version) throws Exception {
-        return bed.query("SELECT (extract(epoch FROM target_open_time) * 1000)::bigint, predicted_close, lower_close,"
-                + " upper_close, raw_predicted_close FROM predictions WHERE symbol = '" + symbol
-                + "' AND model_version = '"
-                + version + "' ORDER BY target_open_time");
-    }
-
     /** What the job must store for {@code version} when it starts scoring at candle index {@code from}. */
-    private static List<String> expected(List<Candle> candles, String version, int from) throws Exception {
+    private static Map<RowKey, Map<String, Object>> expected(List<Candle> candles, String version, int from)
+            throws Exception {
         try (Predictor predictor =
                 new Predictor(OnnxModel.load(ParityFixture.model(version), "1m", 60), Clock.systemUTC())) {
-            List<String> rows = new ArrayList<>();
-            for (Prediction p : ServingReplay.serve(candles.subList(from, candles.size()), predictor, SERVING)) {
-                rows.add(p.targetOpenTimeMs() + " " + p.predictedClose() + " " + p.lowerClose() + " " + p.upperClose()
-                        + " " + p.rawPredictedClose());
-            }
-            return rows;
+            return JobTestBed.reference(ServingReplay.serve(candles.subList(from, candles.size()), predictor, SERVING));
         }
     }
 

@@ -73,6 +73,16 @@ class DeployFilesTest {
         String minor = flinkVersion.substring(0, flinkVersion.lastIndexOf('.')).replace('.', '_');
         assertThat(spec.get("flinkVersion")).isEqualTo("v" + minor);
         assertThat(OpsFiles.read(DEPLOY.resolve("flink-job/Dockerfile"))).contains("FROM flink:" + flinkVersion + "-");
+
+        // The session cluster of deploy/cluster takes its versions from the root pom, its parent: none of its own.
+        String clusterPom = OpsFiles.read(DEPLOY.resolve("cluster/pom.xml"));
+        String parent = clusterPom.substring(clusterPom.indexOf("<parent>"), clusterPom.indexOf("</parent>"));
+        assertThat(parent).contains("<artifactId>chronoprice-parent</artifactId>", "<relativePath>../../pom.xml<");
+        String afterParent = clusterPom.substring(clusterPom.indexOf("</parent>"));
+        assertThat(afterParent).doesNotContain("<properties>");
+        assertThat(Pattern.compile("<version>(?!\\$\\{)").matcher(afterParent).find())
+                .as("a literal <version> in deploy/cluster/pom.xml")
+                .isFalse();
     }
 
     @Test

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shaded job jar a cluster runs (built by the flink-job module earlier in the same build): the job, its models
- * and its runtime dependencies, and nothing that only tests or the backtest need.
+ * and its runtime dependencies, and nothing that only tests, the stored-row checker or the backtest need.
  */
 class JobJarTest {
 
     @Test
-    void theJobJarCarriesTheJobAndItsModelsButNoReplayExchangeBacktestOrTestCode() throws IOException {
+    void theJobJarCarriesTheJobAndItsModelsButNoReplayExchangeBacktestCheckerOrTestCode() throws IOException {
         Path jar = jobJar();
         List<String> entries;
         try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -33,6 +33,7 @@ class JobJarTest {
                         "models/lstm-1m-v1.onnx")
                 .noneMatch(e -> e.startsWith("io/chronoprice/replay/"))
                 .noneMatch(e -> e.startsWith("io/chronoprice/backtest/"))
+                .noneMatch(e -> e.startsWith("io/chronoprice/rowcheck/"))
                 .noneMatch(e -> e.endsWith("Test.class") || e.endsWith("ITCase.class"))
                 .noneMatch(e -> e.startsWith("org/junit/") || e.startsWith("org/assertj/"));
     }
