@@ -1,4 +1,4 @@
-package io.chronoprice.api.page;
+package io.chronoprice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

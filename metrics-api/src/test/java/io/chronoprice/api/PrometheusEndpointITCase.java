@@ -1,4 +1,4 @@
-package io.chronoprice.api.ops;
+package io.chronoprice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.chronoprice.api;
+package io.chronoprice.api.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
