@@ -1,6 +1,5 @@
 package io.chronoprice.api.live;
 
-import io.chronoprice.api.price.PredictionView;
 import io.chronoprice.api.problem.Params;
 import io.chronoprice.api.symbols.SeriesKey;
 import io.chronoprice.api.symbols.SymbolRepository;
@@ -13,11 +12,14 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import java.time.Duration;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 
 /**
  * {@code GET /live?symbol=}: a Server-Sent Events stream of one series' new predictions and resolved outcomes
- * (see README for the message format): the champion's, or one named version's with {@code model_version}.
+ * (see README for the message format): the champion's, or one named version's with {@code model_version}. Between
+ * them a comment line {@code : heartbeat}, at once and then every {@code chronoprice.live.heartbeat}.
  */
 @Controller("/live")
 public class LiveController {
@@ -25,12 +27,17 @@ public class LiveController {
     /** Per-client buffer; a client that falls this far behind is disconnected (EventSource reconnects). */
     private static final int CLIENT_BUFFER = 1024;
 
+    /** The comment of each heartbeat; comments are not events, so EventSource and clients never see them. */
+    static final String HEARTBEAT = "heartbeat";
+
     private final LiveFeed feed;
     private final SymbolRepository symbols;
+    private final LiveProperties properties;
 
-    public LiveController(LiveFeed feed, SymbolRepository symbols) {
+    public LiveController(LiveFeed feed, SymbolRepository symbols, LiveProperties properties) {
         this.feed = feed;
         this.symbols = symbols;
+        this.properties = properties;
     }
 
     @Operation(
@@ -39,7 +46,7 @@ public class LiveController {
                     + " open, unless model_version names one version.")
     @Get(produces = MediaType.TEXT_EVENT_STREAM)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public Publisher<Event<PredictionView>> stream(
+    public Publisher<Event<?>> stream(
             @Nullable @QueryValue String symbol,
             @Nullable @QueryValue String exchange,
             @Nullable @QueryValue String interval,
@@ -47,9 +54,16 @@ public class LiveController {
         SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
         String version = Params.modelVersion(modelVersion);
         symbols.requireKnown(key.symbol());
-        return feed.events()
+        Flux<Event<?>> rows = feed.events()
                 .filter(event -> event.belongsTo(key) && event.isOf(version))
                 .onBackpressureBuffer(CLIENT_BUFFER)
-                .map(event -> Event.of(event.row()).name(event.kind()).id(event.id()));
+                .<Event<?>>map(event -> Event.of(event.row()).name(event.kind()).id(event.id()));
+        // The server sends a stream's response head with its first message, so the first heartbeat goes at once:
+        // without it a client of a quiet series would wait for headers until the series' next row. A heartbeat
+        // that finds the client slow is dropped, not queued: the next one does the same job.
+        Flux<Event<?>> heartbeats = Flux.interval(Duration.ZERO, properties.heartbeat())
+                .onBackpressureDrop()
+                .<Event<?>>map(tick -> Event.of("").comment(HEARTBEAT));
+        return Flux.merge(heartbeats, rows);
     }
 }
