@@ -1,7 +1,6 @@
 package io.chronoprice.job;
 
 import io.chronoprice.db.SchemaMigrations;
-import io.chronoprice.job.backtest.BacktestReport;
 import io.chronoprice.job.registry.AutoPromotion;
 import io.chronoprice.job.registry.ModelRegistry;
 import io.chronoprice.job.registry.ModelStatus;
@@ -15,8 +14,6 @@ import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
-import io.chronoprice.replay.CandleSeries;
-import io.chronoprice.replay.ReplayExchange;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts ChronoPrice: checks the model, migrates the schema, registers the model, and runs the job live (on a
  * cluster, or in-process with the Flink web UI) scoring every version the registry holds and following its
- * changes, or as a bounded backtest of the given model over a directory of candles.
+ * changes. The backtest module runs the same job bounded through {@link #run}.
  */
 public final class JobMain {
 
@@ -50,46 +47,19 @@ public final class JobMain {
             return;
         }
         if (options.isBacktest()) {
-            backtest(options);
-        } else {
-            run(options, options.exchange(), options.baseUrl(), options.symbols(), null);
+            System.err.println("A backtest runs with ./chronoprice backtest (io.chronoprice.backtest.BacktestMain),"
+                    + " which brings the replay exchange; the job's jar does not carry it.");
+            System.exit(2);
+            return;
         }
-    }
-
-    private static void backtest(JobOptions options) throws Exception {
-        try (ReplayExchange replay = ReplayExchange.builder()
-                .dataDir(options.backtestDataDir())
-                .port(0)
-                .speed(0)
-                .start()) {
-            List<CandleSeries> series = replay.store().all().stream()
-                    .filter(s -> s.key().interval().code().equals(options.interval()))
-                    .toList();
-            List<String> symbols = series.stream().map(s -> s.key().symbol()).toList();
-            long firstOpenTime = series.stream()
-                    .mapToLong(CandleSeries::firstOpenTime)
-                    .min()
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "No " + options.interval() + " candles in " + options.backtestDataDir()));
-            String label = "binance@" + options.runLabel();
-            LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
-            ModelMetadata model = run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
-            System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
-                    + options.backtestDataDir() + "; educational use only)\n");
-            System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
-            if (options.exportFile() != null) {
-                long rows = BacktestReport.export(options.db(), label, model.version(), options.exportFile());
-                System.out.println("Wrote " + rows + " forecasts to "
-                        + options.exportFile().toAbsolutePath());
-            }
-        }
+        run(options, options.exchange(), options.baseUrl(), options.symbols(), null);
     }
 
     /**
-     * Builds and executes the job; {@code backtestStart} (the first open time to read) makes it a bounded
-     * run that ends once every candle the exchange has is processed.
+     * Builds and executes the job; {@code backtestStart} (the first open time to read) makes it a bounded run of
+     * the configured model only, which ends once every candle the exchange has is processed (the backtest).
      */
-    private static ModelMetadata run(
+    public static ModelMetadata run(
             JobOptions options, String exchangeLabel, String baseUrl, List<String> symbols, Long backtestStart)
             throws Exception {
         ModelArtifact artifact =

@@ -112,7 +112,7 @@ public record JobOptions(
     }
 
     /** Fails when a flag only makes sense with another one. */
-    JobOptions checked() {
+    public JobOptions checked() {
         if (exportFile != null && !isBacktest()) {
             throw new IllegalArgumentException("--export writes a backtest's forecasts; it needs --backtest\n" + USAGE);
         }

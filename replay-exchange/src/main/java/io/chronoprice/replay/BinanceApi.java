@@ -1,5 +1,6 @@
 package io.chronoprice.replay;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class BinanceApi implements ExchangeApi {
                 throw new BadRequest(-1121, "Invalid symbol.");
             }
             String intervalCode = mandatory(request, "interval");
-            CandleSeries series = Interval.fromCode(intervalCode)
+            CandleSeries series = CandleInterval.find(intervalCode)
                     .flatMap(interval -> store.series(symbol, interval))
                     .orElseThrow(() -> new BadRequest(-1120, "Invalid interval."));
             OptionalLong startTime = millis(request, "startTime");
@@ -127,7 +128,7 @@ final class BinanceApi implements ExchangeApi {
     }
 
     /** The page as the exchange shows it at {@code now}: its last candle may still be open. */
-    private List<Candle> asOf(List<Candle> page, long now, Interval interval) {
+    private List<Candle> asOf(List<Candle> page, long now, CandleInterval interval) {
         if (page.isEmpty() || !page.get(page.size() - 1).isOpenAt(now, interval.millis())) {
             return page;
         }
@@ -137,7 +138,7 @@ final class BinanceApi implements ExchangeApi {
         return shown;
     }
 
-    private static String rows(List<Candle> candles, Interval interval) {
+    private static String rows(List<Candle> candles, CandleInterval interval) {
         StringBuilder json = new StringBuilder(candles.size() * 160 + 2).append('[');
         for (int i = 0; i < candles.size(); i++) {
             if (i > 0) {
@@ -153,7 +154,7 @@ final class BinanceApi implements ExchangeApi {
      * volume = volume * close; trades = quote volume / 500, at least 1 when there was volume; taker buy base and
      * quote volume = half of volume and quote volume. The last field is Binance's unused "ignore" field.
      */
-    private static void row(StringBuilder json, Candle c, Interval interval) {
+    private static void row(StringBuilder json, Candle c, CandleInterval interval) {
         BigDecimal quoteVolume = c.volume().multiply(c.close()).setScale(DERIVED_SCALE, RoundingMode.HALF_UP);
         long trades = c.volume().signum() == 0
                 ? 0

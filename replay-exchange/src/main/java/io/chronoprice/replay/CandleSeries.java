@@ -1,5 +1,6 @@
 package io.chronoprice.replay;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class CandleSeries {
         return key;
     }
 
-    public Interval interval() {
+    public CandleInterval interval() {
         return key.interval();
     }
 

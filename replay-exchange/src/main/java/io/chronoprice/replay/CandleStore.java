@@ -1,5 +1,6 @@
 package io.chronoprice.replay;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class CandleStore {
         this.series = series.stream().collect(Collectors.toUnmodifiableMap(CandleSeries::key, s -> s));
     }
 
-    public Optional<CandleSeries> series(String symbol, Interval interval) {
+    public Optional<CandleSeries> series(String symbol, CandleInterval interval) {
         return Optional.ofNullable(series.get(new SeriesKey(symbol, interval)));
     }
 

@@ -1,5 +1,6 @@
 package io.chronoprice.replay;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -81,7 +82,7 @@ final class CoinbaseApi implements ExchangeApi {
                 .filter(g -> g.matches("[0-9]{1,6}"))
                 .map(Long::parseLong)
                 .filter(GRANULARITIES::contains)
-                .flatMap(Interval::fromSeconds)
+                .flatMap(CandleInterval::fromSeconds)
                 .flatMap(interval -> store.series(symbol.get(), interval));
         if (series.isEmpty()) {
             return message(400, "Unsupported granularity");

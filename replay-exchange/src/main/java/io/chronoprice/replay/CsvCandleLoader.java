@@ -1,5 +1,6 @@
 package io.chronoprice.replay;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ public final class CsvCandleLoader {
                         file, 0, "name does not match binance_spot_<SYMBOL>_<interval>[_<suffix>].csv[.gz]; skipped"));
                 continue;
             }
-            Interval interval = Interval.fromCode(name.group(2)).orElse(null);
+            CandleInterval interval = CandleInterval.find(name.group(2)).orElse(null);
             if (interval == null) {
                 problems.add(new LoadProblem(file, 0, "unsupported interval '" + name.group(2) + "'; skipped"));
                 continue;
@@ -84,7 +85,7 @@ public final class CsvCandleLoader {
         }
     }
 
-    private static List<Candle> read(Path file, Interval interval) throws MalformedFileException {
+    private static List<Candle> read(Path file, CandleInterval interval) throws MalformedFileException {
         int lineNumber = 0;
         try (BufferedReader reader = open(file)) {
             String line = reader.readLine();
@@ -122,7 +123,7 @@ public final class CsvCandleLoader {
         }
     }
 
-    private static Candle parse(Path file, int lineNumber, String line, Interval interval, long previousOpenTime)
+    private static Candle parse(Path file, int lineNumber, String line, CandleInterval interval, long previousOpenTime)
             throws MalformedFileException {
         String[] fields = line.split(",", -1);
         if (fields.length != COLUMNS.length) {

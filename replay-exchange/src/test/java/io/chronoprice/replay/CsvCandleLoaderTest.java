@@ -3,6 +3,7 @@ package io.chronoprice.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chronoprice.common.series.CandleInterval;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
@@ -29,7 +30,7 @@ class CsvCandleLoaderTest {
 
         assertThat(result.problems()).isEmpty();
         Candle btc = result.store()
-                .series("BTCUSDT", Interval.ONE_MINUTE)
+                .series("BTCUSDT", CandleInterval.ONE_MINUTE)
                 .orElseThrow()
                 .between(T0, T0)
                 .get(0);
@@ -37,7 +38,8 @@ class CsvCandleLoaderTest {
         assertThat(btc.high().toPlainString()).isEqualTo("49684.550");
         assertThat(btc.low().toPlainString()).isEqualTo("0.00001000");
         assertThat(btc.close().toPlainString()).isEqualTo("100");
-        assertThat(result.store().series("ETHUSDT", Interval.FIVE_MINUTES)).isPresent();
+        assertThat(result.store().series("ETHUSDT", CandleInterval.FIVE_MINUTES))
+                .isPresent();
     }
 
     static Stream<Arguments> malformedLines() {
@@ -70,7 +72,7 @@ class CsvCandleLoaderTest {
         });
         assertThat(result.store().hasSymbol("ETHUSDT")).isFalse();
         assertThat(result.store()
-                        .series("BTCUSDT", Interval.ONE_MINUTE)
+                        .series("BTCUSDT", CandleInterval.ONE_MINUTE)
                         .orElseThrow()
                         .size())
                 .isEqualTo(5);
@@ -113,7 +115,7 @@ class CsvCandleLoaderTest {
         LoadResult result = CsvCandleLoader.load(dir);
 
         CandleSeries series =
-                result.store().series("BTCUSDT", Interval.ONE_MINUTE).orElseThrow();
+                result.store().series("BTCUSDT", CandleInterval.ONE_MINUTE).orElseThrow();
         assertThat(series.size()).isEqualTo(5);
         assertThat(series.gapCount()).isEqualTo(1);
         assertThat(result.problems()).singleElement().satisfies(p -> {
@@ -140,7 +142,8 @@ class CsvCandleLoaderTest {
             assertThat(s.firstOpenTime()).isEqualTo(1620950400000L);
             assertThat(s.lastOpenTime()).isEqualTo(1621540800000L);
         }
-        CandleSeries sol = result.store().series("SOLUSDT", Interval.ONE_MINUTE).orElseThrow();
+        CandleSeries sol =
+                result.store().series("SOLUSDT", CandleInterval.ONE_MINUTE).orElseThrow();
         assertThat(sol.gapCount()).isEqualTo(1);
         // 2021-05-14 20:31 -> 2021-05-15 21:19 UTC
         assertThat(sol.between(1621024260001L, 1621113539999L)).isEmpty();

@@ -1,5 +1,7 @@
 package io.chronoprice.job.candle;
 
+import io.chronoprice.common.series.SeriesId;
+
 /**
  * One closed OHLCV candle as the source emits it. {@code missingBefore} is the number of candles the
  * exchange did not serve between the previous emitted candle of the same series and this one: gaps are
@@ -24,6 +26,6 @@ public record Candle(
 
     /** The key of the series this candle belongs to: exchange, symbol and interval. */
     public String seriesKey() {
-        return exchange + "|" + symbol + "|" + interval;
+        return SeriesId.key(exchange, symbol, interval);
     }
 }

@@ -1,6 +1,6 @@
 package io.chronoprice.job.registry;
 
-import io.chronoprice.stats.DieboldMariano;
+import io.chronoprice.common.stats.DieboldMariano;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package io.chronoprice.job.scoring;
 
 import ai.onnxruntime.OrtException;
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import io.chronoprice.job.features.FeatureSpec;
 import io.chronoprice.job.features.WindowVolatility;
 import io.chronoprice.job.window.CandleWindow;

@@ -1,5 +1,7 @@
 package io.chronoprice.job.scoring;
 
+import io.chronoprice.common.series.SeriesId;
+
 /**
  * What a model says about the next candle of one series, before the online layers: the 0.1, 0.5 and 0.9
  * quantiles of the next log-return relative to the window's last close, and the window's volatility measures
@@ -65,6 +67,6 @@ public record RawForecast(
 
     /** Online state is kept per series and model version: each version earns its own record. */
     public String servingKey() {
-        return exchange + "|" + symbol + "|" + interval + "|" + modelVersion;
+        return SeriesId.key(exchange, symbol, interval) + ":" + modelVersion;
     }
 }

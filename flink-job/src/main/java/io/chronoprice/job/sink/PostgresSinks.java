@@ -1,8 +1,8 @@
 package io.chronoprice.job.sink;
 
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import io.chronoprice.job.scoring.Prediction;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,7 +1,7 @@
 package io.chronoprice.job.source;
 
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import io.chronoprice.job.source.enumerator.CandleEnumerator;
 import io.chronoprice.job.source.enumerator.CandleEnumeratorState;
 import io.chronoprice.job.source.enumerator.CandleEnumeratorStateSerializer;

@@ -4,7 +4,9 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 import static org.apache.flink.util.Preconditions.checkState;
 
-import io.chronoprice.job.candle.CandleInterval;
+import io.chronoprice.common.series.CandleInterval;
+import io.chronoprice.common.series.SeriesId;
+import io.chronoprice.job.source.exchange.CoinbaseCandles;
 import io.chronoprice.job.source.exchange.ExchangeClient;
 import java.net.URI;
 import java.time.Duration;
@@ -152,15 +154,18 @@ public final class CandleSourceBuilder {
 
         List<String> symbols = config.get(CandleSourceOptions.SYMBOLS);
         checkState(symbols != null && !symbols.isEmpty(), "No symbols set: call symbols(\"BTCUSDT\", ...).");
+        CandleInterval interval =
+                CandleInterval.fromCode(config.get(CandleSourceOptions.INTERVAL)); // lists valid codes
+        checkArgument(
+                !exchange.equals(CoinbaseCandles.EXCHANGE_ID) || interval.isCoinbaseGranularity(),
+                "Coinbase has no %s candles: use 1m, 5m, 15m, 1h, 6h or 1d.",
+                interval.code());
         for (String symbol : symbols) {
-            checkArgument(
-                    symbol != null && symbol.matches("[A-Za-z0-9._-]+"),
-                    "Symbol '%s' is not a valid exchange symbol (letters, digits, '.', '_' or '-').",
-                    symbol);
+            // The one naming rule of every series the job writes, so that every reader accepts what it wrote.
+            new SeriesId(exchange, symbol, interval.code());
         }
         checkArgument(new HashSet<>(symbols).size() == symbols.size(), "Symbols %s contain a duplicate.", symbols);
 
-        CandleInterval.fromCode(config.get(CandleSourceOptions.INTERVAL)); // throws with the list of valid codes
         checkArgument(
                 config.get(CandleSourceOptions.BACKFILL_CANDLES) >= 0,
                 "backfillCandles must be >= 0, was %s.",

@@ -1,7 +1,7 @@
 package io.chronoprice.job.window;
 
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

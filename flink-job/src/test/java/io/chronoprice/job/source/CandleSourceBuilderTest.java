@@ -67,4 +67,20 @@ class CandleSourceBuilderTest {
                         .build())
                 .hasMessageContaining("min-poll-delay must be positive");
     }
+
+    @Test
+    void symbolsFollowTheSeriesNamingRuleAndCoinbaseOnlyItsGranularities() {
+        assertThatThrownBy(() -> minimal().symbols("BTC/USDT").build()).hasMessageStartingWith("symbol 'BTC/USDT'");
+        assertThatThrownBy(() -> minimal().symbols("btcusdt").build()).hasMessageStartingWith("symbol 'btcusdt'");
+        assertThatThrownBy(() -> CandleSource.builder()
+                        .exchange("coinbase")
+                        .baseUri("http://localhost:1")
+                        .symbols("BTC-USD")
+                        .interval("3m")
+                        .build())
+                .hasMessage("Coinbase has no 3m candles: use 1m, 5m, 15m, 1h, 6h or 1d.");
+        assertThat(minimal().interval("3m").build())
+                .as("Binance has 3m candles")
+                .isNotNull();
+    }
 }

@@ -1,6 +1,6 @@
 package io.chronoprice.api.metrics;
 
-import io.chronoprice.stats.DieboldMariano;
+import io.chronoprice.common.stats.DieboldMariano;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.chronoprice.api.metrics;
 
-import io.chronoprice.stats.Wilson;
+import io.chronoprice.common.stats.Wilson;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 

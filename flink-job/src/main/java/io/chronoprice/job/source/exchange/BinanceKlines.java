@@ -3,8 +3,8 @@ package io.chronoprice.job.source.exchange;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

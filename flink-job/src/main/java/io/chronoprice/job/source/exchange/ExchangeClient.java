@@ -1,6 +1,6 @@
 package io.chronoprice.job.source.exchange;
 
-import io.chronoprice.job.candle.CandleInterval;
+import io.chronoprice.common.series.CandleInterval;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.chronoprice.job.source.reader;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import io.chronoprice.job.source.CandleSourceOptions;
 import io.chronoprice.job.source.exchange.CandleBatch;
 import io.chronoprice.job.source.exchange.ExchangeClient;

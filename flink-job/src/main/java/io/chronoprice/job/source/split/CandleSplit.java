@@ -3,6 +3,7 @@ package io.chronoprice.job.source.split;
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
+import io.chronoprice.common.series.SeriesId;
 import java.util.Objects;
 import org.apache.flink.api.connector.source.SourceSplit;
 
@@ -43,7 +44,7 @@ public final class CandleSplit implements SourceSplit {
 
     /** The split id of a series: {@code exchange:symbol:interval}. */
     public static String splitId(String exchange, String symbol, String interval) {
-        return exchange + ":" + symbol + ":" + interval;
+        return SeriesId.key(exchange, symbol, interval);
     }
 
     @Override

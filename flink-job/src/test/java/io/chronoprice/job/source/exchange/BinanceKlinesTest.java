@@ -3,8 +3,8 @@ package io.chronoprice.job.source.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import io.chronoprice.job.candle.CandleInterval;
 import org.junit.jupiter.api.Test;
 
 class BinanceKlinesTest {

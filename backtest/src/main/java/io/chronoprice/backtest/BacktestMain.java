@@ -1,0 +1,68 @@
+package io.chronoprice.backtest;
+
+import io.chronoprice.common.series.SeriesId;
+import io.chronoprice.job.JobMain;
+import io.chronoprice.job.JobOptions;
+import io.chronoprice.job.scoring.ModelMetadata;
+import io.chronoprice.replay.CandleSeries;
+import io.chronoprice.replay.ReplayExchange;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./chronoprice backtest DIR [LABEL] [--export FILE]}: the streaming job, the same code path as live, run
+ * bounded over a directory of candle files served at full speed by an embedded replay exchange, its rows filed
+ * under {@code <exchange>@<label>}, then the report of what it stored (and, with --export, the forecasts as CSV).
+ * Takes the job's flags ({@code --backtest DIR --run-label LABEL ...}).
+ */
+public final class BacktestMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BacktestMain.class);
+
+    private BacktestMain() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.parse(args, System.getenv()).checked();
+            if (!options.isBacktest()) {
+                throw new IllegalArgumentException("--backtest DIR is required");
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(options);
+    }
+
+    static void run(JobOptions options) throws Exception {
+        try (ReplayExchange replay = ReplayExchange.builder()
+                .dataDir(options.backtestDataDir())
+                .port(0)
+                .speed(0)
+                .start()) {
+            List<CandleSeries> series = replay.store().all().stream()
+                    .filter(s -> s.key().interval().code().equals(options.interval()))
+                    .toList();
+            List<String> symbols = series.stream().map(s -> s.key().symbol()).toList();
+            long firstOpenTime = series.stream()
+                    .mapToLong(CandleSeries::firstOpenTime)
+                    .min()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "No " + options.interval() + " candles in " + options.backtestDataDir()));
+            String label = SeriesId.backtestExchange(options.exchange(), options.runLabel());
+            LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
+            ModelMetadata model = JobMain.run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
+            System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
+                    + options.backtestDataDir() + "; educational use only)\n");
+            System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
+            if (options.exportFile() != null) {
+                long rows = BacktestReport.export(options.db(), label, model.version(), options.exportFile());
+                System.out.println("Wrote " + rows + " forecasts to "
+                        + options.exportFile().toAbsolutePath());
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.chronoprice.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chronoprice.db.EmbeddedDatabase;
+import io.chronoprice.job.DemoSlice;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BacktestMainITCase {
+
+    /** 2021-05-14 00:00 UTC, the first candle of the demo data. */
+    private static final long FROM = 1620950400000L;
+
+    @Test
+    void backtestReplaysADirectoryThroughTheJobAndPrintsTheMetricsPerSymbol(@TempDir Path data) throws Exception {
+        int candles =
+                DemoSlice.write(data, "BTCUSDT", FROM, FROM + 199 * 60_000L).size();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        try (EmbeddedDatabase db = EmbeddedDatabase.startForTests()) {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            try {
+                // The test database's writer password is the local default, which JobMain reads from the env.
+                BacktestMain.main(new String[] {
+                    "--backtest", data.toString(),
+                    "--run-label", "it",
+                    "--jdbc-url", db.writer().jdbcUrl(),
+                    "--parallelism", "1",
+                    "--checkpoint-dir", data.resolve("checkpoints").toUri().toString(),
+                    "--export", data.resolve("forecasts.csv").toString()
+                });
+            } finally {
+                System.setOut(stdout);
+            }
+
+            // 200 candles give 141 full windows; the last one's target lies beyond the data, so 140 are judged.
+            String report = printed.toString(StandardCharsets.UTF_8);
+            assertThat(report).contains("| BTCUSDT | 140 |");
+            assertThat(report).contains("rolling-vol Winkler").contains("EWMA Winkler");
+            assertThat(report).contains("Wrote " + (candles - 59) + " forecasts to");
+            assertThat(Files.readAllLines(data.resolve("forecasts.csv"))).hasSize(candles - 59 + 1);
+            try (Connection c = DriverManager.getConnection(
+                            db.writer().jdbcUrl(),
+                            db.writer().user(),
+                            db.writer().password());
+                    ResultSet rs = c.createStatement()
+                            .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@it'),"
+                                    + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@it'),"
+                                    + " (SELECT count(*) FROM models WHERE model_version = 'lstm-1m-v2')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(candles);
+                assertThat(rs.getInt(2)).isEqualTo(candles - 59);
+                assertThat(rs.getInt(3)).as("the model is registered").isEqualTo(1);
+            }
+        }
+    }
+}
