@@ -107,7 +107,9 @@ class LivePushITCase extends ApiITCaseSupport {
                                 "\"calibrationLower\":0.125",
                                 "\"calibrationUpper\":-0.25");
             }
-            assertThat(lines).contains("id: prediction:" + target.openTime() + ":" + SeedData.MODEL_1);
+            assertThat(lines)
+                    .contains("id: prediction:replay:ETHUSDT:1m:" + target.openTime() + ":" + SeedData.MODEL_1)
+                    .contains("id: outcome:replay:ETHUSDT:1m:" + target.openTime() + ":" + SeedData.MODEL_1);
         }
     }
 
@@ -137,9 +139,13 @@ class LivePushITCase extends ApiITCaseSupport {
             // Give a wrongly routed second event the time to arrive before checking it did not.
             Thread.sleep(500);
 
-            assertThat(ids(byDefault)).containsExactly("id: prediction:" + champion.target() + ":" + SeedData.MODEL_1);
+            assertThat(ids(byDefault))
+                    .containsExactly(
+                            "id: prediction:" + exchange + ":ETHUSDT:1m:" + champion.target() + ":" + SeedData.MODEL_1);
             assertThat(dataOf(byDefault, "prediction")).contains("\"champion\":true", "\"modelStatus\":\"champion\"");
-            assertThat(ids(named)).containsExactly("id: prediction:" + challenger.target() + ":" + SeedData.MODEL_2);
+            assertThat(ids(named))
+                    .containsExactly("id: prediction:" + exchange + ":ETHUSDT:1m:" + challenger.target() + ":"
+                            + SeedData.MODEL_2);
             assertThat(dataOf(named, "prediction")).contains("\"champion\":false", "\"modelStatus\":\"challenger\"");
         }
     }
