@@ -1,17 +1,22 @@
 package io.chronoprice.api.live;
 
 import io.chronoprice.api.problem.Params;
+import io.chronoprice.api.problem.ProblemResponses;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.chronoprice.api.symbols.SeriesQuery;
 import io.chronoprice.api.symbols.SymbolRepository;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -46,12 +51,14 @@ public class LiveController {
                     + " open, unless model_version names one version.")
     @Get(produces = MediaType.TEXT_EVENT_STREAM)
     @ExecuteOn(TaskExecutors.BLOCKING)
+    @ProblemResponses.ForSeries
     public Publisher<Event<?>> stream(
-            @Nullable @QueryValue String symbol,
-            @Nullable @QueryValue String exchange,
-            @Nullable @QueryValue String interval,
-            @Nullable @QueryValue("model_version") String modelVersion) {
-        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+            @RequestBean SeriesQuery series,
+            @Parameter(description = Params.MODEL_VERSION_DOC, schema = @Schema(pattern = Params.MODEL_VERSION_PATTERN))
+                    @Nullable
+                    @QueryValue("model_version")
+                    String modelVersion) {
+        SeriesKey key = series.key();
         String version = Params.modelVersion(modelVersion);
         symbols.requireKnown(key.symbol());
         Flux<Event<?>> rows = feed.events()

@@ -21,7 +21,14 @@ public final class Params {
 
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private static final Pattern MODEL_VERSION = Pattern.compile("^[A-Za-z0-9._:+-]{1,100}$");
+    /** A model version's name, as the registry stores it (also the OpenAPI spec's pattern). */
+    public static final String MODEL_VERSION_PATTERN = "^[A-Za-z0-9._:+-]{1,100}$";
+
+    /** The OpenAPI description of every {@code model_version} parameter. */
+    public static final String MODEL_VERSION_DOC =
+            "A model version, e.g. lstm-1m-v2; default: the champion of the series' interval (the served forecast).";
+
+    private static final Pattern MODEL_VERSION = Pattern.compile(MODEL_VERSION_PATTERN);
 
     private Params() {}
 
@@ -40,9 +47,14 @@ public final class Params {
 
     public static String required(String name, @Nullable String value) {
         if (value == null || value.isBlank()) {
-            throw ApiProblemException.badParameter(name, "Parameter '" + name + "' is required.");
+            throw ApiProblemException.badParameter(name, requiredDetail(name));
         }
         return value.strip();
+    }
+
+    /** The detail of a required parameter that is absent or blank. */
+    static String requiredDetail(String name) {
+        return "Parameter '" + name + "' is required.";
     }
 
     /**
