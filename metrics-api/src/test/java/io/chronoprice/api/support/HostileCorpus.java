@@ -162,6 +162,14 @@ public final class HostileCorpus {
         values.add(Value.of("template", "${jndi:ldap://127.0.0.1/a}"));
         values.add(Value.of("path traversal", "../../etc/passwd"));
         values.add(Value.of("json", "{\"$gt\":\"\"}"));
+        // Backtest-style names (exchange@label) that break the naming rule.
+        values.add(Value.of("empty label", "kraken@"));
+        values.add(Value.of("label only", "@run-7"));
+        values.add(Value.of("two labels", "binance@demo@demo"));
+        values.add(Value.of("label with a path", "binance@../../etc"));
+        values.add(Value.of("overlong label", "binance@" + "l".repeat(41)));
+        values.add(Value.of("label with nul", "binance@demo\u0000"));
+        values.add(Value.of("series text form", "binance:BTCUSDT:1m"));
         // Huge and odd numbers.
         values.add(Value.of("huge number", "99999999999999999999999999"));
         values.add(Value.of("huge negative", "-99999999999999999999"));
