@@ -46,10 +46,15 @@
 
   // ---- API ----
 
+  function isBacktest(s) {
+    return s.exchange.includes("@");
+  }
+
   function seriesKey(s) {
     return { exchange: s.exchange, symbol: s.symbol, interval: s.interval };
   }
 
+  // Every URL the page builds goes through here: URLSearchParams percent-encodes the "@" of a backtest's exchange.
   function query(params) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v != null) q.set(k, v);
@@ -66,11 +71,14 @@
   // ---- selection ----
 
   async function init() {
-    seriesList = await getJson("/symbols");
+    // Live series first, then backtest runs' (exchange "binance@label"): the page opens on a live one by default.
+    const tracked = await getJson("/symbols");
+    seriesList = tracked.filter((s) => !isBacktest(s)).concat(tracked.filter(isBacktest));
     const wanted = new URLSearchParams(location.search);
     if (wanted.get("window")) $("window").value = wanted.get("window");
     $("series").replaceChildren(
-      ...seriesList.map((s, i) => new Option(`${s.symbol} · ${s.exchange} · ${s.interval}`, String(i))));
+      ...seriesList.map((s, i) =>
+        new Option(`${s.symbol} · ${s.exchange} · ${s.interval}${isBacktest(s) ? " (backtest)" : ""}`, String(i))));
     $("series").addEventListener("change", () => select(seriesList[+$("series").value], null));
     $("model").addEventListener("change", () => select(current, $("model").value));
     $("window").addEventListener("change", () => { updateUrl(); refreshMetrics(); });
@@ -82,10 +90,11 @@
       state.ready = true;
       return;
     }
+    // Names are matched in the API's canonical case: exchanges lower, symbols upper; intervals as given (1m vs 1M).
     const match = seriesList.find((s) =>
-      (!wanted.get("symbol") || s.symbol === wanted.get("symbol").toUpperCase()) &&
-      (!wanted.get("exchange") || s.exchange === wanted.get("exchange")) &&
-      (!wanted.get("interval") || s.interval === wanted.get("interval")));
+      (!wanted.get("symbol") || s.symbol === wanted.get("symbol").trim().toUpperCase()) &&
+      (!wanted.get("exchange") || s.exchange === wanted.get("exchange").trim().toLowerCase()) &&
+      (!wanted.get("interval") || s.interval === wanted.get("interval").trim()));
     await select(match || seriesList[0], wanted.get("model_version"));
   }
 

@@ -2,6 +2,7 @@ package io.chronoprice.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +72,66 @@ class EmbeddedDatabaseITCase {
         assertThatThrownBy(() -> execute(db.reader(), "DELETE FROM candles")).hasMessageContaining("permission denied");
         assertThatThrownBy(() -> execute(db.reader(), "CREATE TABLE sneaky (id int)"))
                 .hasMessageContaining("permission denied");
+    }
+
+    @Test
+    void readerRoleHasNoTemporaryTablesAndAFiveSecondStatementTimeout() throws SQLException {
+        try (Connection reader = connect(db.reader());
+                Statement st = reader.createStatement()) {
+            assertThat(show(st, "statement_timeout")).isEqualTo("5s");
+            SQLException noTemp =
+                    catchThrowableOfType(SQLException.class, () -> st.execute("CREATE TEMP TABLE scratch (id int)"));
+            // 42501 insufficient_privilege: TEMP was revoked from PUBLIC, and the reader has no grant of its own.
+            assertThat(noTemp.getSQLState()).isEqualTo("42501");
+            assertThat(noTemp.getMessage()).contains("temporary tables");
+        }
+    }
+
+    @Test
+    void aReaderStatementRunningLongerThanFiveSecondsIsCancelled() throws SQLException {
+        try (Connection reader = connect(db.reader());
+                Statement st = reader.createStatement()) {
+            long started = System.nanoTime();
+            SQLException cancelled = catchThrowableOfType(SQLException.class, () -> st.execute("SELECT pg_sleep(30)"));
+            // 57014 query_canceled, by the server's timeout after 5 s rather than by the client.
+            assertThat(cancelled.getSQLState()).isEqualTo("57014");
+            assertThat(cancelled.getMessage()).contains("statement timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofSeconds(5), Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aLoginMemberOfTheReaderGroupGetsTheSameLimits() throws SQLException {
+        // As deployments do it (deploy/postgres/init-roles.sh): a login role of its own, member of the group role.
+        try (Connection admin = connect(superuser());
+                Statement st = admin.createStatement()) {
+            st.execute("DROP ROLE IF EXISTS grafana_login");
+            st.execute("CREATE ROLE grafana_login LOGIN PASSWORD 'g'");
+            st.execute("GRANT chronoprice_reader TO grafana_login");
+        }
+        DbSettings member = new DbSettings(db.reader().jdbcUrl(), "grafana_login", "g");
+        execute(db.writer(), insertCandle("2021-05-14T00:00:00Z", 49000));
+        try (Connection c = connect(member);
+                Statement st = c.createStatement()) {
+            assertThat(count(member, "SELECT count(*) FROM candles")).isEqualTo(1);
+            assertThat(show(st, "statement_timeout")).isEqualTo("5s");
+            assertThatThrownBy(() -> st.execute("CREATE TEMP TABLE scratch (id int)"))
+                    .hasMessageContaining("temporary tables");
+        }
+    }
+
+    @Test
+    void writerKeepsNoStatementTimeoutAndItsTemporaryTables() throws SQLException {
+        try (Connection writer = connect(db.writer());
+                Statement st = writer.createStatement()) {
+            assertThat(show(st, "statement_timeout")).isEqualTo("0");
+            st.execute("CREATE TEMP TABLE scratch (id int)");
+            // Longer than the reader's limit would allow.
+            st.execute("SELECT pg_sleep(5.5)");
+        }
+        // A migration that ran before V6 and a later one both run as the writer: applying again still works.
+        assertThat(SchemaMigrations.apply(db.writer())).isZero();
     }
 
     @Test
@@ -158,6 +220,18 @@ class EmbeddedDatabaseITCase {
         return ("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)"
                         + " VALUES ('binance', 'BTCUSDT', '1m', '%s', %s, %s, %s, %s, 1.5)")
                 .formatted(openTime, close, close + 10, close - 10, close);
+    }
+
+    /** zonky's bootstrap superuser, which logs in over loopback without a password. */
+    private static DbSettings superuser() {
+        return new DbSettings(db.writer().jdbcUrl(), "postgres", "");
+    }
+
+    private static String show(Statement st, String setting) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static Connection connect(DbSettings s) throws SQLException {

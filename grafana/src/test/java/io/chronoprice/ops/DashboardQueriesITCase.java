@@ -49,6 +49,9 @@ import org.junit.jupiter.api.TestFactory;
 class DashboardQueriesITCase {
 
     private static final String EXCHANGE = "binance";
+    /** A backtest run's exchange name: the live rows are copied under it. */
+    private static final String BACKTEST = "binance@demo";
+
     private static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT");
     /** The champion: its forecast is the served one, and the dashboard's default. */
     private static final String MODEL = "lstm-1m-test";
@@ -120,7 +123,37 @@ class DashboardQueriesITCase {
                 seed(c, symbol);
             }
             seedModelAndGaps(c);
+            copyAsBacktest(c);
             c.commit();
+        }
+    }
+
+    /**
+     * A backtest run's rows, as {@code ./chronoprice backtest DIR demo} files them: here a copy of every live candle,
+     * prediction and gap under the exchange name {@link #BACKTEST}, so each panel must show the same on both.
+     */
+    private static void copyAsBacktest(Connection c) throws SQLException {
+        for (String table : List.of("candles", "predictions", "candle_gaps")) {
+            List<String> columns = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+                    + " WHERE table_schema = 'public' AND table_name = ? AND is_generated = 'NEVER'"
+                    + " ORDER BY ordinal_position")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(rs.getString(1));
+                    }
+                }
+            }
+            String select = String.join(
+                    ", ",
+                    columns.stream().map(n -> n.equals("exchange") ? "?" : n).toList());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", columns)
+                    + ") SELECT " + select + " FROM " + table + " WHERE exchange = ?")) {
+                ps.setString(1, BACKTEST);
+                ps.setString(2, EXCHANGE);
+                assertThat(ps.executeUpdate()).as(table + " copied").isPositive();
+            }
         }
     }
 
@@ -431,6 +464,140 @@ class DashboardQueriesITCase {
         }
         assertThat(tests).as("alert queries").isNotEmpty();
         return tests.stream();
+    }
+
+    /**
+     * The exchange picker lists backtest runs too, after the live exchanges, so that Grafana's default (the first
+     * value) is a live series: also where a backtest's name sorts first, checked with a live 'coinbase' series
+     * written in a transaction that is rolled back.
+     */
+    @Test
+    void exchangePickerListsLiveExchangesFirstThenBacktestRuns() throws SQLException {
+        for (Path file : OpsFiles.dashboards()) {
+            String sql = variable(file, "exchange").path("query").asText();
+            assertThat(runVariable(file.getFileName() + " $exchange", sql, Map.of()))
+                    .containsExactly(EXCHANGE, BACKTEST);
+            try (Connection writer = connect(db.writer())) {
+                writer.setAutoCommit(false);
+                try (Statement st = writer.createStatement()) {
+                    st.execute("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close,"
+                            + " volume) VALUES ('coinbase', 'BTC-USD', '1m', now(), 1, 1, 1, 1, 0)");
+                    List<String> values = new ArrayList<>();
+                    try (ResultSet rs = st.executeQuery(sql)) {
+                        while (rs.next()) {
+                            values.add(rs.getString(1));
+                        }
+                    }
+                    assertThat(values).containsExactly(EXCHANGE, "coinbase", BACKTEST);
+                } finally {
+                    writer.rollback();
+                }
+            }
+        }
+    }
+
+    /**
+     * With the backtest's exchange picked, every variable after it resolves to the same values and every SQL panel
+     * answers with the same rows as on the live series it copies (text naming the exchange aside): a backtest series
+     * is shown like a live one.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyPanelShowsTheBacktestSeriesAsTheLiveOneItCopies() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path file : OpsFiles.dashboards()) {
+            JsonNode dashboard = OpsFiles.readJson(file);
+            String name = file.getFileName().toString();
+            Map<String, Variable> live = resolveVariables(name, dashboard, EXCHANGE);
+            Map<String, Variable> backtest = resolveVariables(name, dashboard, BACKTEST);
+            tests.add(DynamicTest.dynamicTest(name + " variables on " + BACKTEST, () -> {
+                assertThat(backtest.get("exchange").values()).containsExactly(BACKTEST);
+                for (String variable : live.keySet()) {
+                    if (!variable.equals("exchange")) {
+                        assertThat(backtest.get(variable)).as(variable).isEqualTo(live.get(variable));
+                    }
+                }
+            }));
+            for (JsonNode panel : panels(dashboard)) {
+                for (JsonNode target : panel.path("targets")) {
+                    if (!isSql(target)) {
+                        continue;
+                    }
+                    String label = name + " panel " + panel.path("id") + " '"
+                            + panel.path("title").asText() + "' "
+                            + target.path("refId").asText() + " on " + BACKTEST;
+                    tests.add(DynamicTest.dynamicTest(label, () -> {
+                        // One transaction, so that now() (staleness panels) is the same instant for both.
+                        try (Connection c = connect(db.reader())) {
+                            c.setAutoCommit(false);
+                            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                            List<List<Object>> onLive =
+                                    rows(c, label, target.path("rawSql").asText(), live);
+                            List<List<Object>> onBacktest =
+                                    rows(c, label, target.path("rawSql").asText(), backtest);
+                            c.rollback();
+                            assertThat(onBacktest).as(label).isNotEmpty().isEqualTo(onLive);
+                        }
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The dashboard's variables in order, each from its query, with the given exchange picked first. */
+    private static Map<String, Variable> resolveVariables(String name, JsonNode dashboard, String exchange) {
+        Map<String, Variable> variables = new LinkedHashMap<>();
+        for (JsonNode v : dashboard.path("templating").path("list")) {
+            if (!v.path("type").asText().equals("query")) {
+                continue;
+            }
+            String varName = v.path("name").asText();
+            List<String> values =
+                    runVariable(name + " $" + varName, v.path("query").asText(), variables);
+            boolean multiOrAll =
+                    v.path("multi").asBoolean() || v.path("includeAll").asBoolean();
+            if (varName.equals("exchange")) {
+                assertThat(values).contains(exchange);
+                variables.put(varName, Variable.single(exchange));
+            } else {
+                variables.put(varName, new Variable(multiOrAll ? values : List.of(values.get(0)), multiOrAll));
+            }
+        }
+        return variables;
+    }
+
+    /** A panel's rows on the reader's connection, timestamps as Instants, the backtest's exchange name as the live one. */
+    private static List<List<Object>> rows(Connection c, String label, String rawSql, Map<String, Variable> variables) {
+        String sql = GrafanaMacros.expandMacros(
+                GrafanaMacros.interpolateVariables(rawSql, variables), now.minus(RANGE), now, INTERVAL);
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = rs.getObject(i);
+                    row.add(
+                            value instanceof Timestamp t
+                                    ? t.toInstant()
+                                    : value instanceof String text ? text.replace(BACKTEST, EXCHANGE) : value);
+                }
+                rows.add(row);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(label + " failed: " + e.getMessage() + "\n" + sql, e);
+        }
+        return rows;
+    }
+
+    private static JsonNode variable(Path dashboard, String name) {
+        for (JsonNode v : OpsFiles.readJson(dashboard).path("templating").path("list")) {
+            if (v.path("name").asText().equals(name)) {
+                return v;
+            }
+        }
+        throw new AssertionError("no variable $" + name + " in " + dashboard);
     }
 
     @Test

@@ -29,7 +29,17 @@ public record SeriesId(String exchange, String symbol, String interval) {
 
     /** The series named in canonical case whatever case it was given in; intervals keep theirs (1m is not 1M). */
     public static SeriesId canonical(String exchange, String symbol, String interval) {
-        return new SeriesId(lower(exchange), upper(symbol), interval);
+        return new SeriesId(canonicalExchange(exchange), canonicalSymbol(symbol), interval);
+    }
+
+    /** An exchange name (live or backtest) in canonical (lower) case; fails unless it then matches {@link #EXCHANGE}. */
+    public static String canonicalExchange(String exchange) {
+        return requireMatch("exchange", lower(exchange), EXCHANGE);
+    }
+
+    /** A symbol in canonical (upper) case; fails unless it then matches {@link #SYMBOL}. */
+    public static String canonicalSymbol(String symbol) {
+        return requireMatch("symbol", upper(symbol), SYMBOL);
     }
 
     /** The exchange name of a backtest run's rows: {@code binance} and {@code demo} give {@code binance@demo}. */

@@ -35,6 +35,16 @@ class SeriesIdTest {
     }
 
     @Test
+    void eachPartHasItsCanonicalCaseAndTheSameRule() {
+        assertThat(SeriesId.canonicalExchange(" Binance@Demo ")).isEqualTo("binance@demo");
+        assertThat(SeriesId.canonicalSymbol("btc-usd")).isEqualTo("BTC-USD");
+        assertThat(SeriesId.canonical("BINANCE@Demo", "ethusdt", "5m")).hasToString("binance@demo:ETHUSDT:5m");
+        assertThatThrownBy(() -> SeriesId.canonicalExchange("binance@")).hasMessageStartingWith("exchange");
+        assertThatThrownBy(() -> SeriesId.canonicalExchange(null)).hasMessageStartingWith("exchange");
+        assertThatThrownBy(() -> SeriesId.canonicalSymbol("BTC_USDT")).hasMessageStartingWith("symbol");
+    }
+
+    @Test
     void intervalsAreOnTheEpochGridAndKnowTheirCoinbaseGranularity() {
         assertThat(CandleInterval.fromCode("15m").alignDown(1_620_950_401_000L)).isEqualTo(1_620_950_400_000L);
         assertThat(CandleInterval.fromSeconds(21_600)).contains(CandleInterval.SIX_HOURS);

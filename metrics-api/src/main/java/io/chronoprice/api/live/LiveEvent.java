@@ -2,6 +2,7 @@ package io.chronoprice.api.live;
 
 import io.chronoprice.api.price.PredictionView;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.chronoprice.common.series.SeriesId;
 import io.micronaut.core.annotation.Nullable;
 
 /**
@@ -13,13 +14,14 @@ record LiveEvent(String kind, PredictionView row) {
     static final String PREDICTION = "prediction";
     static final String OUTCOME = "outcome";
 
-    /** Stable per row and kind: clients and the feed's de-duplication use it. */
+    /**
+     * Unique per row and kind across every series, stable across polls and reconnects: clients and the feed's
+     * de-duplication use it. The series in {@link SeriesId}'s text form, {@code exchange:symbol:interval}:
+     * {@code prediction:binance@demo:BTCUSDT:1m:2021-05-14T10:01:00Z:lstm-v1}.
+     */
     String id() {
-        return kind + ":" + row.targetOpenTime() + ":" + row.modelVersion();
-    }
-
-    String dedupKey() {
-        return row.exchange() + "|" + row.symbol() + "|" + row.interval() + "|" + id();
+        return kind + ":" + SeriesId.key(row.exchange(), row.symbol(), row.interval()) + ":" + row.targetOpenTime()
+                + ":" + row.modelVersion();
     }
 
     boolean belongsTo(SeriesKey key) {

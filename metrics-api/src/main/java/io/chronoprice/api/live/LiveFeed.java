@@ -27,7 +27,7 @@ public class LiveFeed {
     private final LiveRepository repository;
     private final LiveProperties properties;
     private final Sinks.Many<LiveEvent> sink = Sinks.many().multicast().directBestEffort();
-    /** Events already pushed, by de-duplication key, with the poll time that pushed them. */
+    /** Events already pushed, by id, with the poll time that pushed them. */
     private final Map<String, Instant> pushed = new HashMap<>();
 
     private Instant lastPoll;
@@ -71,7 +71,7 @@ public class LiveFeed {
     private void publish(String kind, List<PredictionView> rows, Instant now) {
         for (PredictionView row : rows) {
             LiveEvent event = new LiveEvent(kind, row);
-            if (pushed.putIfAbsent(event.dedupKey(), now) == null) {
+            if (pushed.putIfAbsent(event.id(), now) == null) {
                 sink.tryEmitNext(event);
             }
         }

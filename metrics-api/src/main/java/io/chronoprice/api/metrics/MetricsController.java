@@ -1,15 +1,20 @@
 package io.chronoprice.api.metrics;
 
 import io.chronoprice.api.problem.Params;
+import io.chronoprice.api.problem.ProblemResponses;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.chronoprice.api.symbols.SeriesQuery;
 import io.chronoprice.api.symbols.SymbolRepository;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * {@code GET /metrics/model}: live accuracy per model version, and the champion and challengers compared on the same
@@ -42,13 +47,28 @@ public class MetricsController {
                     + " MAE and MASE of each, and the Diebold-Mariano test (absolute-error loss, Newey-West variance)"
                     + " of each challenger against the champion with a plain reading.")
     @Get("/model")
+    @ProblemResponses.ForSeries
     public MetricsReport model(
-            @Nullable @QueryValue String symbol,
-            @Nullable @QueryValue String exchange,
-            @Nullable @QueryValue String interval,
-            @Nullable @QueryValue("model_version") String modelVersion,
-            @Nullable @QueryValue String window) {
-        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+            @RequestBean SeriesQuery series,
+            @Parameter(
+                            description = "Only this model version; default: every version (the comparison always"
+                                    + " covers them all).",
+                            schema = @Schema(pattern = Params.MODEL_VERSION_PATTERN))
+                    @Nullable
+                    @QueryValue("model_version")
+                    String modelVersion,
+            @Parameter(
+                            description = "The evaluation window, counted back from the series' newest prediction"
+                                    + " target.",
+                            schema =
+                                    @Schema(
+                                            type = "string",
+                                            allowableValues = {"1h", "24h", "7d", "all"},
+                                            defaultValue = "24h"))
+                    @Nullable
+                    @QueryValue
+                    String window) {
+        SeriesKey key = series.key();
         String model = Params.modelVersion(modelVersion);
         Window span = Window.parse(window);
         symbols.requireKnown(key.symbol());

@@ -1,5 +1,6 @@
 package io.chronoprice.api.models;
 
+import io.chronoprice.api.problem.ProblemResponses;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -18,6 +19,7 @@ public class ModelsController {
     }
 
     @Get
+    @ProblemResponses.ForEveryEndpoint
     public List<ModelInfo> list() {
         return models.all();
     }

@@ -3,21 +3,27 @@ package io.chronoprice.api.price;
 import io.chronoprice.api.models.ModelRepository;
 import io.chronoprice.api.problem.ApiProblemException;
 import io.chronoprice.api.problem.Params;
+import io.chronoprice.api.problem.ProblemResponses;
 import io.chronoprice.api.symbols.SeriesKey;
+import io.chronoprice.api.symbols.SeriesQuery;
 import io.chronoprice.api.symbols.SymbolRepository;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code /price/*}: the latest candle, the latest prediction and the actual-vs-predicted history of a series.
- * Parameters arrive as strings and are parsed in {@link Params}/{@link SeriesKey} so bad input is a 400 problem.
+ * Parameters arrive as strings and are parsed in {@link Params}/{@link SeriesKey} so bad input is a 400 problem;
+ * the series' own are one {@link SeriesQuery}.
  * Predictions are the served forecast, i.e. the champion's of the series' interval, unless {@code model_version}
  * names another version; the champion is read from the registry on every request (see {@link ModelRepository}).
  */
@@ -44,11 +50,9 @@ public class PriceController {
 
     @Operation(summary = "The latest closed candle of a series")
     @Get("/latest")
-    public Candle latest(
-            @Nullable @QueryValue String symbol,
-            @Nullable @QueryValue String exchange,
-            @Nullable @QueryValue String interval) {
-        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+    @ProblemResponses.ForSeries
+    public Candle latest(@RequestBean SeriesQuery series) {
+        SeriesKey key = series.key();
         return prices.latestCandle(key).orElseThrow(() -> noData(key, "candles"));
     }
 
@@ -56,12 +60,14 @@ public class PriceController {
             summary = "The latest prediction of a series, with its actual and error once known",
             description = "The champion's (the served forecast) unless model_version names another version.")
     @Get("/prediction")
+    @ProblemResponses.ForSeries
     public PredictionView prediction(
-            @Nullable @QueryValue String symbol,
-            @Nullable @QueryValue String exchange,
-            @Nullable @QueryValue String interval,
-            @Nullable @QueryValue("model_version") String modelVersion) {
-        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+            @RequestBean SeriesQuery series,
+            @Parameter(description = Params.MODEL_VERSION_DOC, schema = @Schema(pattern = Params.MODEL_VERSION_PATTERN))
+                    @Nullable
+                    @QueryValue("model_version")
+                    String modelVersion) {
+        SeriesKey key = series.key();
         String requested = Params.modelVersion(modelVersion);
         String version = requested != null ? requested : champion(key);
         return prices.latestPrediction(key, version)
@@ -74,16 +80,40 @@ public class PriceController {
             description = "The champion's predictions (the served forecast) unless model_version names another"
                     + " version; the page's modelVersion says which.")
     @Get("/history")
+    @ProblemResponses.ForSeries
     public HistoryPage history(
-            @Nullable @QueryValue String symbol,
-            @Nullable @QueryValue String exchange,
-            @Nullable @QueryValue String interval,
-            @Nullable @QueryValue String from,
-            @Nullable @QueryValue String to,
-            @Nullable @QueryValue String limit,
-            @Nullable @QueryValue String cursor,
-            @Nullable @QueryValue("model_version") String modelVersion) {
-        SeriesKey key = SeriesKey.parse(symbol, exchange, interval);
+            @RequestBean SeriesQuery series,
+            @Parameter(
+                            description = "Targets from this instant on (ISO-8601 with offset, years 0001-9999);"
+                                    + " default: the earliest.",
+                            schema = @Schema(type = "string", format = "date-time"))
+                    @Nullable
+                    @QueryValue
+                    String from,
+            @Parameter(
+                            description = "Targets before this instant (ISO-8601 with offset, years 0001-9999), after"
+                                    + " 'from'; default: the latest.",
+                            schema = @Schema(type = "string", format = "date-time"))
+                    @Nullable
+                    @QueryValue
+                    String to,
+            @Parameter(
+                            description = "Points per page (chronoprice.history.max-limit, 5000 by default, at most).",
+                            schema = @Schema(type = "integer", minimum = "1", maximum = "5000", defaultValue = "500"))
+                    @Nullable
+                    @QueryValue
+                    String limit,
+            @Parameter(
+                            description = "The previous page's nextCursor, with the same other parameters.",
+                            schema = @Schema(type = "string"))
+                    @Nullable
+                    @QueryValue
+                    String cursor,
+            @Parameter(description = Params.MODEL_VERSION_DOC, schema = @Schema(pattern = Params.MODEL_VERSION_PATTERN))
+                    @Nullable
+                    @QueryValue("model_version")
+                    String modelVersion) {
+        SeriesKey key = series.key();
         Instant start = Params.instant("from", from, EARLIEST);
         Instant end = Params.instant("to", to, LATEST);
         if (!start.isBefore(end)) {

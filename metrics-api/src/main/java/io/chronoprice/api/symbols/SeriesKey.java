@@ -2,16 +2,18 @@ package io.chronoprice.api.symbols;
 
 import io.chronoprice.api.problem.ApiProblemException;
 import io.chronoprice.api.problem.Params;
+import io.chronoprice.common.series.CandleInterval;
+import io.chronoprice.common.series.SeriesId;
 import io.micronaut.core.annotation.Nullable;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
- * One candle series: exchange, symbol and interval, validated and canonicalised from the query string
- * (symbols upper-case, exchanges lower-case, as the job writes them).
+ * One candle series of the query string: exchange, symbol and interval, validated and canonicalised by the one naming
+ * rule of every component, {@link SeriesId}: a live exchange ({@code binance}) or a backtest run's
+ * ({@code binance@demo}) in any case, stored lower-case; the exchange's symbol in any case, stored upper-case; one of
+ * the {@link CandleInterval} codes, whose case matters. A value outside the rule is a 400 problem naming the parameter.
  */
 public record SeriesKey(String exchange, String symbol, String interval) {
 
@@ -23,26 +25,41 @@ public record SeriesKey(String exchange, String symbol, String interval) {
     public static final String SQL_FILTER = "o.exchange = :exchange AND o.symbol = :symbol AND o.interval = :interval";
 
     public static final String DEFAULT_EXCHANGE = "binance";
-    public static final String DEFAULT_INTERVAL = "1m";
+    public static final String DEFAULT_INTERVAL = CandleInterval.ONE_MINUTE.code();
 
-    private static final Pattern SYMBOL = Pattern.compile("^[A-Za-z0-9-]{2,20}$");
-    private static final Pattern EXCHANGE = Pattern.compile("^[A-Za-z0-9_-]{2,30}$");
-    // Binance's kline intervals; '1M' (month) and '1m' (minute) differ only in case, so intervals stay as given.
-    private static final Set<String> INTERVALS =
-            Set.of("1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M");
+    /** Parameter values outside the rule are not quoted back: the rule is, in the detail of the 400. */
+    static final String EXCHANGE_RULE = "Parameter 'exchange' must be an exchange name, " + SeriesId.EXCHANGE.pattern()
+            + " in any case: a live exchange such as binance, or a backtest run's such as binance@demo.";
 
-    public static SeriesKey parse(@Nullable String symbol, @Nullable String exchange, @Nullable String interval) {
-        return new SeriesKey(
-                exchange == null || exchange.isBlank()
-                        ? DEFAULT_EXCHANGE
-                        : matching("exchange", exchange.strip(), EXCHANGE).toLowerCase(Locale.ROOT),
-                symbol(symbol),
-                interval == null || interval.isBlank() ? DEFAULT_INTERVAL : interval(interval.strip()));
+    static final String SYMBOL_RULE =
+            "Parameter 'symbol' must be the exchange's symbol, " + SeriesId.SYMBOL.pattern() + " in any case.";
+
+    static final String INTERVAL_RULE = "Parameter 'interval' must be one of " + CandleInterval.codes() + ".";
+
+    /** Only a series that follows the rule in canonical case: anything else is a bug, not bad input. */
+    public SeriesKey {
+        SeriesId checked = new SeriesId(exchange, symbol, interval);
+        exchange = checked.exchange();
+        symbol = checked.symbol();
+        interval = checked.interval();
     }
 
-    /** A required symbol in canonical (upper) case. */
-    public static String symbol(@Nullable String symbol) {
-        return matching("symbol", Params.required("symbol", symbol), SYMBOL).toUpperCase(Locale.ROOT);
+    public static SeriesKey parse(@Nullable String symbol, @Nullable String exchange, @Nullable String interval) {
+        String canonicalSymbol =
+                part(Params.required("symbol", symbol), SeriesId::canonicalSymbol, "symbol", SYMBOL_RULE);
+        String canonicalExchange = isBlank(exchange)
+                ? DEFAULT_EXCHANGE
+                : part(exchange, SeriesId::canonicalExchange, "exchange", EXCHANGE_RULE);
+        String code = isBlank(interval) ? DEFAULT_INTERVAL : interval.strip();
+        if (CandleInterval.find(code).isEmpty()) {
+            throw ApiProblemException.badParameter("interval", INTERVAL_RULE);
+        }
+        return new SeriesKey(canonicalExchange, canonicalSymbol, code);
+    }
+
+    /** Whether this is a backtest run's series rather than a live one. */
+    public boolean isBacktest() {
+        return SeriesId.isBacktest(exchange);
     }
 
     public void bind(PreparedStatement ps) throws SQLException {
@@ -56,19 +73,21 @@ public record SeriesKey(String exchange, String symbol, String interval) {
         ps.setString(first + 2, interval);
     }
 
-    private static String interval(String interval) {
-        if (!INTERVALS.contains(interval)) {
-            throw ApiProblemException.badParameter(
-                    "interval", "Parameter 'interval' must be one of the exchange intervals, e.g. 1m, 5m, 1h.");
-        }
-        return interval;
+    /** {@link SeriesId}'s text form, {@code exchange:symbol:interval}. */
+    @Override
+    public String toString() {
+        return SeriesId.key(exchange, symbol, interval);
     }
 
-    private static String matching(String name, String value, Pattern pattern) {
-        if (!pattern.matcher(value).matches()) {
-            throw ApiProblemException.badParameter(
-                    name, "Parameter '" + name + "' must match " + pattern.pattern() + ".");
+    private static String part(String value, UnaryOperator<String> canonical, String parameter, String rule) {
+        try {
+            return canonical.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblemException.badParameter(parameter, rule);
         }
-        return value;
+    }
+
+    private static boolean isBlank(@Nullable String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -1,7 +1,7 @@
 package io.chronoprice.api.symbols;
 
-import io.chronoprice.api.price.Candle;
 import io.chronoprice.api.problem.ApiProblemException;
+import io.micronaut.data.annotation.MappedEntity;
 import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /** Which symbols and series exist, read with index skip scans so the cost follows the series count, not rows. */
 @JdbcRepository(dialect = Dialect.POSTGRES)
-public interface SymbolRepository extends GenericRepository<Candle, Void> {
+public interface SymbolRepository extends GenericRepository<SymbolRepository.SeriesRow, Void> {
 
     String EXISTS = "SELECT EXISTS (SELECT 1 FROM candles WHERE symbol = :symbol)"
             + " OR EXISTS (SELECT 1 FROM predictions WHERE symbol = :symbol)";
@@ -53,6 +53,14 @@ public interface SymbolRepository extends GenericRepository<Candle, Void> {
                 ORDER BY p.target_open_time DESC LIMIT 1) lp ON true
             ORDER BY s.symbol, s.exchange, s.interval
             """;
+
+    /**
+     * The key columns of a {@code candles} row: Micronaut Data wants a root entity even for native queries, and
+     * this package keeps its own rather than borrow {@code price}'s {@code Candle}, since {@code price} depends on
+     * this package (for {@link SeriesKey} and {@link #requireKnown}) and must not be depended on back.
+     */
+    @MappedEntity("candles")
+    record SeriesRow(String exchange, String symbol, String interval) {}
 
     @Query(value = EXISTS, nativeQuery = true)
     boolean known(String symbol);

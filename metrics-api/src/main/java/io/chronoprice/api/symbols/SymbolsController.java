@@ -1,5 +1,6 @@
 package io.chronoprice.api.symbols;
 
+import io.chronoprice.api.problem.ProblemResponses;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
@@ -18,6 +19,7 @@ public class SymbolsController {
     }
 
     @Get
+    @ProblemResponses.ForEveryEndpoint
     public List<TrackedSeries> list() {
         return symbols.tracked();
     }

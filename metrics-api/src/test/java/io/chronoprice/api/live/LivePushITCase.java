@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,9 @@ class LivePushITCase extends ApiITCaseSupport {
 
     @Inject
     EmbeddedServer server;
+
+    @Inject
+    LiveProperties properties;
 
     @Test
     void pushesANewPredictionAndThenItsOutcome() throws Exception {
@@ -103,7 +107,9 @@ class LivePushITCase extends ApiITCaseSupport {
                                 "\"calibrationLower\":0.125",
                                 "\"calibrationUpper\":-0.25");
             }
-            assertThat(lines).contains("id: prediction:" + target.openTime() + ":" + SeedData.MODEL_1);
+            assertThat(lines)
+                    .contains("id: prediction:replay:ETHUSDT:1m:" + target.openTime() + ":" + SeedData.MODEL_1)
+                    .contains("id: outcome:replay:ETHUSDT:1m:" + target.openTime() + ":" + SeedData.MODEL_1);
         }
     }
 
@@ -133,11 +139,37 @@ class LivePushITCase extends ApiITCaseSupport {
             // Give a wrongly routed second event the time to arrive before checking it did not.
             Thread.sleep(500);
 
-            assertThat(ids(byDefault)).containsExactly("id: prediction:" + champion.target() + ":" + SeedData.MODEL_1);
+            assertThat(ids(byDefault))
+                    .containsExactly(
+                            "id: prediction:" + exchange + ":ETHUSDT:1m:" + champion.target() + ":" + SeedData.MODEL_1);
             assertThat(dataOf(byDefault, "prediction")).contains("\"champion\":true", "\"modelStatus\":\"champion\"");
-            assertThat(ids(named)).containsExactly("id: prediction:" + challenger.target() + ":" + SeedData.MODEL_2);
+            assertThat(ids(named))
+                    .containsExactly("id: prediction:" + exchange + ":ETHUSDT:1m:" + challenger.target() + ":"
+                            + SeedData.MODEL_2);
             assertThat(dataOf(named, "prediction")).contains("\"champion\":false", "\"modelStatus\":\"challenger\"");
         }
+    }
+
+    /**
+     * The response head and a first heartbeat comment arrive at once, not with the series' first row: the JDK client
+     * only completes the response when it has the head, and nothing is written to this series.
+     */
+    @Test
+    void sendsTheHeadAndAHeartbeatAtOnceAndThenEveryFifteenSeconds() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(server.getURL() + "/live?symbol=ETHUSDT&exchange=replay-quiet"))
+                .header("Accept", "text/event-stream")
+                .build();
+
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                .get(PUSH_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(response.body().findFirst()).contains(": heartbeat");
+        assertThat(properties.heartbeat()).isEqualTo(Duration.ofSeconds(15));
     }
 
     /** Opens an SSE stream and collects its lines as they arrive. */

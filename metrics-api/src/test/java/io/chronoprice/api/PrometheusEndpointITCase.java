@@ -1,4 +1,4 @@
-package io.chronoprice.api.ops;
+package io.chronoprice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,9 +45,8 @@ class PrometheusEndpointITCase extends ApiITCaseSupport {
         assertThat(get("/price/prediction?symbol=BTCUSDT").statusCode()).isEqualTo(200);
         assertThat(get("/price/prediction?symbol=NOPE").statusCode()).isEqualTo(404);
 
-        // A bare socket, so that the test decides when the connection closes: the stream sends nothing until a
-        // row of its series arrives, and the JDK client cannot abort a response whose headers it has not received.
-        // The series is the test's own exchange, so that the seeded series other tests check stay untouched.
+        // A bare socket, so that the test decides exactly when the connection closes. The series is the test's own
+        // exchange, so that the seeded series other tests check stay untouched.
         try (Socket live = new Socket(server.getHost(), server.getPort())) {
             live.getOutputStream()
                     .write(("GET /live?symbol=BTCUSDT&exchange=" + EXCHANGE
@@ -56,7 +55,8 @@ class PrometheusEndpointITCase extends ApiITCaseSupport {
             live.getOutputStream().flush();
             await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(), "chronoprice_live_clients") == 1);
         }
-        // The server learns that a stream's client left when it next writes to it: push rows until it has.
+        // The server learns that a stream's client left when it next writes to it, a row or the heartbeat (every
+        // 15 s; LiveHeartbeatITCase waits for that): push rows until it has.
         List<SeedData.Candle> candles = TestDatabase.seed().candles("BTCUSDT");
         try (Connection writer = TestDatabase.writer()) {
             for (int i = 1; i < candles.size() && value(scrape(), "chronoprice_live_clients") > 0; i++) {

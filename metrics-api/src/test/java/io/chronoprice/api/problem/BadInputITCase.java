@@ -1,4 +1,4 @@
-package io.chronoprice.api;
+package io.chronoprice.api.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +57,12 @@ class BadInputITCase extends ApiITCaseSupport {
                 "/price/history    | symbol=BTCUSDT&limit=5001                     | 400 | limit",
                 "/price/history    | symbol=BTCUSDT&limit=ten                      | 400 | limit",
                 "/price/history    | symbol=BTCUSDT&cursor=INJECTION               | 400 | cursor",
+                // Parsed by Java but outside what PostgreSQL stores: once a failed query (503), now refused up front.
+                "/price/history    | symbol=BTCUSDT&from=%2B10000-01-01T00:00:00Z   | 400 | from",
+                "/price/history    | symbol=BTCUSDT&to=-999999999-01-01T00:00:00Z  | 400 | to",
+                // Cursors of a NUL in the version and of a time in the year 3 million.
+                "/price/history    | symbol=BTCUSDT&cursor=MTYyMDk1MDQwMC4wfGxzdG0tdjEA | 400 | cursor",
+                "/price/history    | symbol=BTCUSDT&cursor=OTk5OTk5OTk5OTk5OTkuMHxsc3RtLXYx | 400 | cursor",
                 "/price/history    | symbol=SOLUSDT                                | 404 | symbol",
                 "/metrics/model    | symbol=BTCUSDT&window=2h                      | 400 | window",
                 "/metrics/model    | symbol=BTCUSDT&window=INJECTION               | 400 | window",

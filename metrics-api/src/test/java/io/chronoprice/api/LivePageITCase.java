@@ -1,4 +1,4 @@
-package io.chronoprice.api.page;
+package io.chronoprice.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,12 @@ class LivePageITCase extends ApiITCaseSupport {
     private static final int N = 120;
     /** The challenger predicted the last C targets (N-C+1..N) only: it was added later. */
     private static final int C = 80;
+
+    /** A backtest run's series (exchange name with the run's label) of the same candles under a symbol sorting first. */
+    private static final String BACKTEST_EXCHANGE = "binance@pagetest";
+
+    private static final String BACKTEST_SYMBOL = "AAAUSDT";
+    private static final int BACKTEST_POINTS = 30;
 
     private static final Duration LOAD_BOUND = Duration.ofSeconds(40);
     /** Push is one poll (250 ms) plus queries; the rest is room for a loaded CI machine and the browser. */
@@ -91,6 +98,29 @@ class LivePageITCase extends ApiITCaseSupport {
             }
             for (SeedData.Prediction p : challenger) {
                 TestDatabase.insertPrediction(writer, EXCHANGE, p);
+            }
+            // A backtest run's series that /symbols lists before every live one (its symbol sorts first).
+            for (int i = 0; i < BACKTEST_POINTS; i++) {
+                SeedData.Candle c = candles.get(i);
+                SeedData.Prediction p = predictions.get(i);
+                TestDatabase.insertCandle(
+                        writer,
+                        BACKTEST_EXCHANGE,
+                        new SeedData.Candle(
+                                BACKTEST_SYMBOL, c.openTime(), c.open(), c.high(), c.low(), c.close(), c.volume()));
+                TestDatabase.insertPrediction(
+                        writer,
+                        BACKTEST_EXCHANGE,
+                        new SeedData.Prediction(
+                                BACKTEST_SYMBOL,
+                                p.modelVersion(),
+                                p.target(),
+                                p.windowEnd(),
+                                p.predicted(),
+                                p.lower(),
+                                p.upper(),
+                                p.naive(),
+                                p.online()));
             }
             writer.commit();
         }
@@ -251,6 +281,42 @@ class LivePageITCase extends ApiITCaseSupport {
      * After a promotion, a fresh page defaults to the new champion and the comparison tests the old one against it.
      * The registry is put back whatever happens.
      */
+    /**
+     * The page opens on a live series even when /symbols lists a backtest run's first, lists the backtest series too
+     * (labelled), and opens it from a link: the {@code @} of its exchange percent-encoded in the page's own URL and in
+     * every request it makes, the stream included.
+     */
+    @Test
+    void opensOnALiveSeriesByDefaultAndABacktestSeriesByLink() throws Exception {
+        chromium.navigate(server.getURL() + "/");
+        awaitState("s.ready");
+        assertThat(state().get("series").get("exchange").getStringValue()).doesNotContain("@");
+        // Other tests' backtest series may be there too (one database per test JVM): live ones first, then these.
+        List<String> options = Arrays.asList(
+                chromium.evaluate("[...document.querySelectorAll('#series option')].map(o => o.textContent).join('|')")
+                        .getStringValue()
+                        .split("\\|"));
+        assertThat(options).contains(BACKTEST_SYMBOL + " · " + BACKTEST_EXCHANGE + " · 1m (backtest)");
+        int firstBacktest = options.indexOf(options.stream()
+                .filter(o -> o.endsWith("(backtest)"))
+                .findFirst()
+                .orElseThrow());
+        assertThat(options.subList(0, firstBacktest)).isNotEmpty().noneMatch(o -> o.contains("@"));
+        assertThat(options.subList(firstBacktest, options.size())).allMatch(o -> o.contains("@"));
+
+        chromium.navigate(server.getURL() + "/?exchange=Binance%40PageTest&symbol=aaausdt");
+        awaitState("s.ready && s.metricsUpdates > 0 && s.live === 'open'");
+        JsonNode loaded = state();
+        assertThat(loaded.get("series").get("exchange").getStringValue()).isEqualTo(BACKTEST_EXCHANGE);
+        assertThat(loaded.get("series").get("symbol").getStringValue()).isEqualTo(BACKTEST_SYMBOL);
+        assertThat(loaded.get("points").getIntValue()).isEqualTo(BACKTEST_POINTS);
+        assertThat(loaded.get("actualPoints").getIntValue()).isEqualTo(BACKTEST_POINTS - 1);
+        assertThat(dataset("tile-mae", "resolved")).isEqualTo(String.valueOf(BACKTEST_POINTS - 1));
+        assertThat(chromium.evaluate("location.search").getStringValue())
+                .contains("exchange=binance%40pagetest", "symbol=" + BACKTEST_SYMBOL);
+        assertThat(chromium.errors()).isEmpty();
+    }
+
     @Test
     void pickerFollowsAPromotion() throws Exception {
         TestDatabase.promote(SeedData.MODEL_2);

@@ -1,8 +1,7 @@
-package io.chronoprice.api;
+package io.chronoprice.api.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chronoprice.api.migration.StartupMigration;
 import io.chronoprice.api.support.TestDatabase;
 import io.chronoprice.db.DbSettings;
 import io.micronaut.context.ApplicationContext;

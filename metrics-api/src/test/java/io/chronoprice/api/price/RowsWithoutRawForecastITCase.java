@@ -1,11 +1,9 @@
-package io.chronoprice.api;
+package io.chronoprice.api.price;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronoprice.api.metrics.MetricsReport;
 import io.chronoprice.api.metrics.ModelMetrics;
-import io.chronoprice.api.price.HistoryPage;
-import io.chronoprice.api.price.PredictionView;
 import io.chronoprice.api.support.ApiITCaseSupport;
 import io.chronoprice.api.support.SeedData;
 import io.chronoprice.api.support.TestDatabase;
