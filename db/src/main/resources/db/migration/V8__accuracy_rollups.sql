@@ -427,6 +427,19 @@ WITH RECURSIVE
         FROM versions v
         WHERE v.model_version IS NOT NULL
     ),
+    -- The rows outside the clean hours: the window's partial first hour, and everything from the first marked
+    -- hour on.
+    edges AS (
+        SELECT t.*
+        FROM accuracy_terms t
+        WHERE t.exchange = p_exchange AND t.symbol = p_symbol AND t.interval = p_interval
+          AND t.target_open_time > win_after AND t.target_open_time < start_bucket
+        UNION ALL
+        SELECT t.*
+        FROM accuracy_terms t
+        WHERE t.exchange = p_exchange AND t.symbol = p_symbol AND t.interval = p_interval
+          AND t.target_open_time > win_after AND t.target_open_time >= clean_end
+    ),
     parts AS (
         SELECT v.model_version,
                f.bucket_first_target                                        AS first_target,
@@ -486,31 +499,15 @@ WITH RECURSIVE
                            LIMIT 1) lo ON true
         WHERE v.model_version IS NOT NULL
         UNION ALL
-        -- The rows outside the clean hours: the window's partial first hour, and everything from the first marked
-        -- hour on.
-        SELECT t.model_version, t.target_open_time, t.target_open_time,
-               t.predictions, t.resolved, t.sum_abs_error, t.sum_sq_error, t.sum_abs_pct_error,
-               t.sum_naive_abs_error, t.direction_hits, t.direction_total, t.coverage_hits, t.coverage_total,
-               t.sum_winkler_rel, t.winkler_n, t.sum_guard_weight, t.guard_weight_n, t.raw_resolved,
-               t.sum_raw_abs_error, t.sum_raw_naive_abs_error, t.raw_direction_hits, t.raw_direction_total,
-               t.raw_coverage_hits, t.raw_coverage_total, t.sum_raw_winkler_rel, t.raw_winkler_n,
-               t.rolling_coverage_hits, t.rolling_coverage_total, t.sum_rolling_winkler_rel, t.rolling_winkler_n,
-               t.ewma_coverage_hits, t.ewma_coverage_total, t.sum_ewma_winkler_rel, t.ewma_winkler_n
-        FROM accuracy_terms t
-        WHERE t.exchange = p_exchange AND t.symbol = p_symbol AND t.interval = p_interval
-         AND t.target_open_time > win_after AND t.target_open_time < start_bucket
-        UNION ALL
-        SELECT t.model_version, t.target_open_time, t.target_open_time,
-               t.predictions, t.resolved, t.sum_abs_error, t.sum_sq_error, t.sum_abs_pct_error,
-               t.sum_naive_abs_error, t.direction_hits, t.direction_total, t.coverage_hits, t.coverage_total,
-               t.sum_winkler_rel, t.winkler_n, t.sum_guard_weight, t.guard_weight_n, t.raw_resolved,
-               t.sum_raw_abs_error, t.sum_raw_naive_abs_error, t.raw_direction_hits, t.raw_direction_total,
-               t.raw_coverage_hits, t.raw_coverage_total, t.sum_raw_winkler_rel, t.raw_winkler_n,
-               t.rolling_coverage_hits, t.rolling_coverage_total, t.sum_rolling_winkler_rel, t.rolling_winkler_n,
-               t.ewma_coverage_hits, t.ewma_coverage_total, t.sum_ewma_winkler_rel, t.ewma_winkler_n
-        FROM accuracy_terms t
-        WHERE t.exchange = p_exchange AND t.symbol = p_symbol AND t.interval = p_interval
-         AND t.target_open_time > win_after AND t.target_open_time >= clean_end
+        SELECT e.model_version, e.target_open_time, e.target_open_time,
+               e.predictions, e.resolved, e.sum_abs_error, e.sum_sq_error, e.sum_abs_pct_error,
+               e.sum_naive_abs_error, e.direction_hits, e.direction_total, e.coverage_hits, e.coverage_total,
+               e.sum_winkler_rel, e.winkler_n, e.sum_guard_weight, e.guard_weight_n, e.raw_resolved,
+               e.sum_raw_abs_error, e.sum_raw_naive_abs_error, e.raw_direction_hits, e.raw_direction_total,
+               e.raw_coverage_hits, e.raw_coverage_total, e.sum_raw_winkler_rel, e.raw_winkler_n,
+               e.rolling_coverage_hits, e.rolling_coverage_total, e.sum_rolling_winkler_rel, e.rolling_winkler_n,
+               e.ewma_coverage_hits, e.ewma_coverage_total, e.sum_ewma_winkler_rel, e.ewma_winkler_n
+        FROM edges e
     ),
     totals AS (
         SELECT p.model_version,

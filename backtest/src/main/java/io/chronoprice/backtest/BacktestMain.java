@@ -2,11 +2,14 @@ package io.chronoprice.backtest;
 
 import io.chronoprice.common.series.SeriesId;
 import io.chronoprice.db.AccuracyRollups;
+import io.chronoprice.db.DbSettings;
 import io.chronoprice.job.JobMain;
 import io.chronoprice.job.JobOptions;
 import io.chronoprice.job.scoring.ModelMetadata;
 import io.chronoprice.replay.CandleSeries;
 import io.chronoprice.replay.ReplayExchange;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code ./chronoprice backtest DIR [LABEL] [--export FILE]}: the streaming job, the same code path as live, run
  * bounded over a directory of candle files served at full speed by an embedded replay exchange, its rows filed
  * under {@code <exchange>@<label>}, then the report of what it stored (and, with --export, the forecasts as CSV).
- * Takes the job's flags ({@code --backtest DIR --run-label LABEL ...}).
+ * Takes the job's flags ({@code --backtest DIR --run-label LABEL ...}); {@code --list} and {@code --drop LABEL} list
+ * and delete stored runs ({@link BacktestRuns}).
  */
 public final class BacktestMain {
 
@@ -24,6 +28,10 @@ public final class BacktestMain {
     private BacktestMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && (args[0].equals("--list") || args[0].equals("--drop"))) {
+            System.exit(runs(args, DbSettings.writerFromEnv(System.getenv())));
+            return;
+        }
         JobOptions options;
         try {
             options = JobOptions.parse(args, System.getenv()).checked();
@@ -36,6 +44,38 @@ public final class BacktestMain {
             return;
         }
         run(options);
+    }
+
+    /** {@code --list} or {@code --drop LABEL}; returns the exit status. */
+    static int runs(String[] args, DbSettings db) throws SQLException {
+        try (Connection c = db.connect()) {
+            if (args[0].equals("--list") && args.length == 1) {
+                System.out.println(
+                        "| run label | candles | predictions | first candle | last candle |\n|---|---|---|---|---|");
+                for (BacktestRuns.Run r : BacktestRuns.list(c)) {
+                    System.out.printf(
+                            "| %s | %d | %d | %s | %s |%n",
+                            r.label(), r.candles(), r.predictions(), r.firstCandle(), r.lastCandle());
+                }
+                return 0;
+            }
+            if (args[0].equals("--drop") && args.length == 2) {
+                long[] deleted = BacktestRuns.drop(c, args[1]);
+                if (deleted[0] + deleted[1] + deleted[2] == 0) {
+                    System.err.println("No backtest run labelled '" + args[1] + "' (see --list)");
+                    return 1;
+                }
+                System.out.printf(
+                        "Dropped backtest run %s: %d predictions, %d candles, %d gaps%n",
+                        args[1], deleted[0], deleted[1], deleted[2]);
+                return 0;
+            }
+            System.err.println("usage: backtest --list | --drop LABEL");
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
     }
 
     static void run(JobOptions options) throws Exception {
