@@ -131,6 +131,12 @@ class JobMetricsITCase {
                                             == (CANDLES - 59) * SYMBOLS.size()
                                     && sum(m, "flink_jobmanager_job_numberOfCompletedCheckpoints", s -> true) >= 10;
                         });
+                // The source goes on polling for new candles, so faults would keep its counters moving while a
+                // scrape reads them one by one. With the faults off they settle, and one scrape sees them together.
+                replay.faults().configure(FaultConfig.NONE);
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> errorCounters(scrape()).equals(errorCounters(scrape())));
                 long exchangeBefore = replay.clock().nowMillis();
                 Map<String, Double> metrics = scrape();
                 long exchangeAfter = replay.clock().nowMillis();
@@ -174,6 +180,13 @@ class JobMetricsITCase {
         // Windows of 60 gap-free candles: one prediction per candle from the 60th on, for each symbol.
         assertThat(sum(m, OP + "numRecordsIn", writer("predictions-to-postgres")))
                 .isEqualTo((CANDLES - 59) * SYMBOLS.size());
+    }
+
+    private static List<Double> errorCounters(Map<String, Double> m) {
+        return List.of(
+                sum(m, OP + "candleSource_httpErrors", s -> true),
+                sum(m, OP + "candleSource_candlesRejected", s -> true),
+                sum(m, OP + "candleSource_retries", s -> true));
     }
 
     private static Predicate<String> writer(String sink) {
