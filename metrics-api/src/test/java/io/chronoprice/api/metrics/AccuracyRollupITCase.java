@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,19 @@ class AccuracyRollupITCase {
                 TestDatabase.insertPrediction(c, EXCHANGE, p);
             }
             c.commit();
+        }
+    }
+
+    /** Leaves the shared database as the other tests expect it. */
+    @AfterAll
+    static void removeTheCopy() throws SQLException {
+        try (Connection c = TestDatabase.writer()) {
+            for (String table : List.of("predictions", "candles", "accuracy_cumulative", "accuracy_dirty")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE exchange = ?")) {
+                    ps.setString(1, EXCHANGE);
+                    ps.executeUpdate();
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronoprice.api.disclaimer.DisclaimerFilter;
 import io.chronoprice.api.support.ApiITCaseSupport;
+import io.chronoprice.api.support.SeedData;
 import io.chronoprice.api.support.TestDatabase;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.serde.ObjectMapper;
@@ -99,7 +100,8 @@ class BadInputITCase extends ApiITCaseSupport {
     void injectionLeftTheTablesAlone() throws Exception {
         try (Connection c = TestDatabase.writer();
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FROM candles WHERE symbol = 'BTCUSDT'")) {
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM candles WHERE exchange = '" + SeedData.EXCHANGE
+                        + "' AND symbol = 'BTCUSDT'")) {
             rs.next();
             assertThat(rs.getLong(1))
                     .isEqualTo(TestDatabase.seed().candles("BTCUSDT").size());
