@@ -118,8 +118,11 @@ RESULTS=()
 run_phase() {
   local rows
   rows=$(count)
+  # As the job does every registry poll: the accuracy prefix sums catch up with the rows just written.
+  sql -c "SELECT refresh_prediction_accuracy()" >/dev/null
   sql -c "ANALYZE candles; ANALYZE predictions"
-  for path in "/price/latest?symbol=BTCUSDT" "/metrics/model?symbol=BTCUSDT&window=24h"; do
+  for path in "/price/latest?symbol=BTCUSDT" "/metrics/model?symbol=BTCUSDT&window=24h" \
+    "/metrics/model?symbol=BTCUSDT&window=all"; do
     log "wrk $path with $rows prediction rows"
     read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$API_PORT$path")
     RESULTS+=("| \`$path\` | $rows | $rps | $p50 | $p99 | $errors |")
