@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -79,7 +78,7 @@ public final class BacktestReport {
 
     public static List<Row> compute(DbSettings db, String exchange, String modelVersion) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        try (Connection c = db.connect();
                 PreparedStatement ps = c.prepareStatement(METRICS_SQL)) {
             ps.setString(1, exchange);
             ps.setString(2, modelVersion);
@@ -124,7 +123,7 @@ public final class BacktestReport {
     /** Writes every forecast of the run (served, raw, online state, baselines' sigmas, actual) as CSV. */
     public static long export(DbSettings db, String exchange, String modelVersion, Path file)
             throws SQLException, IOException {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        try (Connection c = db.connect();
                 OutputStream out = Files.newOutputStream(file)) {
             // COPY takes no bind parameters; the values are quoted as SQL literals by the driver's own escaping.
             String sql = EXPORT_SQL.formatted(literal(c, exchange), literal(c, modelVersion));

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The writers' side of the accuracy prefix sums (migration V8): {@code prediction_accuracy()} is exact whether or not
+ * The writers' side of the accuracy prefix sums (migration V7): {@code prediction_accuracy()} is exact whether or not
  * they are current, but reads the rows of every hour changed since the last refresh, so whoever writes predictions
  * or candles refreshes them now and then (the job every registry poll, a backtest when it ends).
  */

@@ -4,7 +4,6 @@ import io.chronoprice.db.DbSettings;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.ModelMetadata;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -206,7 +205,7 @@ public final class ModelRegistry {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        return db.connect();
     }
 
     private static void setStatus(Connection c, String version, ModelStatus status) throws SQLException {

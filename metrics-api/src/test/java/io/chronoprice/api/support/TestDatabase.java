@@ -1,11 +1,11 @@
 package io.chronoprice.api.support;
 
+import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -136,15 +136,11 @@ public final class TestDatabase {
 
     /** Recomputes the accuracy prefix sums of every changed series, as the job's registry poll does. */
     public static int refreshAccuracy(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT refresh_prediction_accuracy()")) {
-            rs.next();
-            int refreshed = rs.getInt(1);
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-            return refreshed;
+        int refreshed = AccuracyRollups.refresh(c);
+        if (!c.getAutoCommit()) {
+            c.commit();
         }
+        return refreshed;
     }
 
     /** Registers a version as the job's registry does (V5): status, artifact bytes and its lifecycle events. */

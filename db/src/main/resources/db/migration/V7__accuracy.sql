@@ -351,11 +351,19 @@ SELECT exchange, symbol, interval, date_trunc('hour', min(target_open_time))
 FROM predictions
 GROUP BY exchange, symbol, interval;
 
--- The definition of V7 (read by the API and the backtest) now reads the prefix sums for the clean part of the
--- window and the rows for the rest. Its columns and meaning are unchanged. PL/pgSQL rather than SQL: the window's
--- bounds are computed first, so that every part below reaches its index with them as plain parameters whatever
--- the caller passes (an inlined SQL function turned them into joins the planner could not bound).
-CREATE OR REPLACE FUNCTION prediction_accuracy(p_exchange text, p_symbol text, p_interval text, p_after timestamptz)
+-- The accuracy of every model version on one series, defined once: the API's /metrics/model and the backtest
+-- report both read this function, so a MASE or a coverage means the same wherever it is shown.
+--
+-- Rows are the predictions whose target is after p_after (NULL: all of them); metrics that need the actual use the
+-- resolved ones only. Served, raw and baseline figures are judged on the same rows. The raw MASE divides by the
+-- naive MAE of the rows that have a raw forecast (pre-V4 rows have none). Winkler scores are in basis points of the
+-- actual close. Counts are returned next to every proportion so that callers can put an interval around it.
+--
+-- It reads the prefix sums for the clean whole hours of the window and the rows for the rest. PL/pgSQL rather than
+-- SQL: the window's bounds are computed first, so that every part below reaches its index with them as plain
+-- parameters whatever the caller passes (an inlined SQL function turned them into joins the planner could not
+-- bound).
+CREATE FUNCTION prediction_accuracy(p_exchange text, p_symbol text, p_interval text, p_after timestamptz)
     RETURNS TABLE (
         model_version           text,
         predictions             bigint,
