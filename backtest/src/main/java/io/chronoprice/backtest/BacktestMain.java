@@ -95,11 +95,17 @@ public final class BacktestMain {
                             "No " + options.interval() + " candles in " + options.backtestDataDir()));
             String label = SeriesId.backtestExchange(options.exchange(), options.runLabel());
             LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
+            long candles = series.stream().mapToLong(CandleSeries::size).sum();
+            long start = System.nanoTime();
             ModelMetadata model = JobMain.run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
+            double seconds = (System.nanoTime() - start) / 1e9;
             // The run's rows become prefix sums at once, rather than at the next poll of a live job (if any).
             AccuracyRollups.refresh(options.db());
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
                     + options.backtestDataDir() + "; educational use only)\n");
+            System.out.printf(
+                    "The job stored %,d candles and their forecasts in %.1f s (%,.0f candles/s, job start included)%n%n",
+                    candles, seconds, candles / seconds);
             System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
             if (options.exportFile() != null) {
                 long rows = BacktestReport.export(options.db(), label, model.version(), options.exportFile());

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Windows per second, on one thread, of three ways to score with the shipped model (lstm-1m-v2): bare ONNX
  * Runtime on ready features (batch 1); the job's whole per-window path, features + ORT + raw forecast
- * ({@code PredictFunction}) and then the online layers, guard and calibration ({@code ServeFunction}); and bare
+ * ({@code PredictOperator} at batch 1) and then the online layers, guard and calibration ({@code ServeFunction}); and bare
  * ORT at batch 64. Inputs are 500 consecutive real 1m windows (models/testdata/2025), so every step of the
  * online layers settles its previous forecast. Run from the repository root with
  * {@code -Dchronoprice.models=models}.

@@ -2,9 +2,10 @@ package io.chronoprice.job;
 
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.registry.RegistrySnapshot;
-import io.chronoprice.job.scoring.PredictFunction;
+import io.chronoprice.job.scoring.PredictOperator;
 import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.RawForecast;
+import io.chronoprice.job.scoring.ScoreBatching;
 import io.chronoprice.job.serving.ServeFunction;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.window.FullWindowFunction;
@@ -13,14 +14,14 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring by
- * every registered model version (the registry broadcast to the scoring operator) -> keyBy(series, model
- * version) -> online layers (skill guard, interval calibration) -> PostgreSQL. Source and sinks come from outside, so the tests run this very pipeline on their own.
+ * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring, in
+ * micro-batches while catching up, by every registered model version (the registry broadcast to the scoring
+ * operator) -> keyBy(series, model version) -> online layers (skill guard, interval calibration) -> PostgreSQL.
+ * Source and sinks come from outside, so the tests run this very pipeline on their own.
  * Operator uids are part of the savepoint contract: renaming one orphans its state.
  */
 public final class ChronoPriceJob {
@@ -35,6 +36,7 @@ public final class ChronoPriceJob {
     private final String interval;
     private final int windowSize;
     private final ServingParams serving;
+    private final ScoreBatching batching;
     private final String exchangeLabel;
 
     /**
@@ -51,6 +53,7 @@ public final class ChronoPriceJob {
             String interval,
             int windowSize,
             ServingParams serving,
+            ScoreBatching batching,
             String exchangeLabel) {
         this.source = source;
         this.sinks = sinks;
@@ -59,6 +62,7 @@ public final class ChronoPriceJob {
         this.interval = interval;
         this.windowSize = windowSize;
         this.serving = serving;
+        this.batching = batching;
         this.exchangeLabel = exchangeLabel;
     }
 
@@ -84,8 +88,10 @@ public final class ChronoPriceJob {
                 .name("full-windows")
                 .uid("full-windows")
                 .connect(registryUpdates(env))
-                .process(new PredictFunction(models, interval, windowSize))
-                .name("onnx-predict")
+                .transform(
+                        "onnx-predict",
+                        TypeInformation.of(RawForecast.class),
+                        new PredictOperator(models, interval, windowSize, batching))
                 .uid("onnx-predict")
                 .keyBy(RawForecast::servingKey)
                 .process(new ServeFunction(serving))
@@ -96,7 +102,8 @@ public final class ChronoPriceJob {
                 .uid("predictions-to-postgres");
     }
 
-    private BroadcastStream<RegistrySnapshot> registryUpdates(StreamExecutionEnvironment env) {
+    /** Every scoring subtask gets every registry snapshot. */
+    private DataStream<RegistrySnapshot> registryUpdates(StreamExecutionEnvironment env) {
         DataStream<RegistrySnapshot> updates = registry == null
                 ? env.fromData(TypeInformation.of(RegistrySnapshot.class), RegistrySnapshot.NO_CHANGE)
                         .name("no-registry-updates")
@@ -104,7 +111,7 @@ public final class ChronoPriceJob {
                 : env.fromSource(registry, WatermarkStrategy.noWatermarks(), "model-registry")
                         .setParallelism(1)
                         .uid("model-registry");
-        return updates.broadcast(PredictFunction.REGISTRY_STATE);
+        return updates.broadcast();
     }
 
     /** Event time is the candle's open time; a series that stops (a delisted symbol) must not stall the rest. */

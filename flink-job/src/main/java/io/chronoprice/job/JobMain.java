@@ -125,6 +125,7 @@ public final class JobMain {
                 options.interval(),
                 model.windowSize(),
                 ServingParams.DEFAULTS,
+                options.scoreBatching(),
                 exchangeLabel.equals(options.exchange()) ? null : exchangeLabel);
 
         StreamExecutionEnvironment env = environment(options);

@@ -1,6 +1,7 @@
 package io.chronoprice.job;
 
 import io.chronoprice.db.DbSettings;
+import io.chronoprice.job.scoring.ScoreBatching;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,7 +32,8 @@ public record JobOptions(
         String runLabel,
         Path exportFile,
         Duration registryPoll,
-        int autoPromoteAfter) {
+        int autoPromoteAfter,
+        ScoreBatching scoreBatching) {
 
     static final String USAGE = String.join(
             "\n",
@@ -57,7 +59,10 @@ public record JobOptions(
             "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)",
             "  --registry-poll SECONDS            [CHRONOPRICE_REGISTRY_POLL]   default 10: how often the job reads the model registry",
             "  --auto-promote-after N             [CHRONOPRICE_AUTO_PROMOTE_AFTER] default 0 (off): promote a challenger",
-            "                                     that beats the champion on >= N resolved targets (Diebold-Mariano p < 0.05)");
+            "                                     that beats the champion on >= N resolved targets (Diebold-Mariano p < 0.05)",
+            "  --score-batch N                    [CHRONOPRICE_SCORE_BATCH]     default 64: most windows per model call (1: off)",
+            "  --score-batch-wait-ms MS           [CHRONOPRICE_SCORE_BATCH_WAIT_MS] default 5: longest a window waits for",
+            "                                     its batch to fill (a live window, alone in its minute, waits this long)");
 
     public static JobOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = flags(args);
@@ -104,7 +109,12 @@ public record JobOptions(
                         value(flags, env, "registry-poll", "CHRONOPRICE_REGISTRY_POLL", "10"), "registry-poll")),
                 nonNegative(
                         value(flags, env, "auto-promote-after", "CHRONOPRICE_AUTO_PROMOTE_AFTER", "0"),
-                        "auto-promote-after"));
+                        "auto-promote-after"),
+                new ScoreBatching(
+                        positive(value(flags, env, "score-batch", "CHRONOPRICE_SCORE_BATCH", "64"), "score-batch"),
+                        nonNegative(
+                                value(flags, env, "score-batch-wait-ms", "CHRONOPRICE_SCORE_BATCH_WAIT_MS", "5"),
+                                "score-batch-wait-ms")));
     }
 
     public boolean isBacktest() {
@@ -138,7 +148,9 @@ public record JobOptions(
             "run-label",
             "export",
             "registry-poll",
-            "auto-promote-after");
+            "auto-promote-after",
+            "score-batch",
+            "score-batch-wait-ms");
 
     private static Map<String, String> flags(String[] args) {
         Map<String, String> flags = new HashMap<>();

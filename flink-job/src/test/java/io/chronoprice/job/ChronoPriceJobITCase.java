@@ -221,8 +221,10 @@ class ChronoPriceJobITCase {
 
     private static List<Prediction> scoreEveryGapFreeWindowDirectly(Map<String, List<Candle>> series) throws Exception {
         List<Prediction> predictions = new ArrayList<>();
-        try (Predictor predictor =
-                new Predictor(OnnxModel.load(ParityFixture.model(ParityFixture.V2), "1m", 60), Clock.systemUTC())) {
+        try (Predictor predictor = new Predictor(
+                OnnxModel.load(ParityFixture.model(ParityFixture.V2), "1m", 60),
+                Clock.systemUTC(),
+                JobTestBed.BATCHING.maxBatch())) {
             for (List<Candle> candles : series.values()) {
                 predictions.addAll(ServingReplay.serve(candles, predictor, SERVING));
             }

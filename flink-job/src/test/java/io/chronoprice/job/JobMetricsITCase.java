@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
+import io.chronoprice.job.scoring.ScoreBatching;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
@@ -262,6 +263,7 @@ class JobMetricsITCase {
                 "1m",
                 60,
                 ServingParams.DEFAULTS,
+                ScoreBatching.DEFAULT,
                 null);
     }
 

@@ -7,6 +7,7 @@ import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.registry.RegistrySnapshot;
 import io.chronoprice.job.scoring.Prediction;
+import io.chronoprice.job.scoring.ScoreBatching;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
@@ -48,6 +49,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  * hide behind the upsert), and the checker's expectation for the replayed candles.
  */
 final class JobTestBed implements AutoCloseable {
+
+    /** The job's scoring batches; a reference computed outside the job must use the same model batch size. */
+    static final ScoreBatching BATCHING = ScoreBatching.DEFAULT;
 
     /** 2021-05-14 18:00 UTC, inside the demo candles. */
     static final long MAY_14_18H = 1621015200000L;
@@ -136,6 +140,7 @@ final class JobTestBed implements AutoCloseable {
                 "1m",
                 60,
                 serving,
+                BATCHING,
                 null);
     }
 

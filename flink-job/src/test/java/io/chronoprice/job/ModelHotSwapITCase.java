@@ -212,8 +212,10 @@ class ModelHotSwapITCase {
     /** What the job must store for {@code version} when it starts scoring at candle index {@code from}. */
     private static Map<RowKey, Map<String, Object>> expected(List<Candle> candles, String version, int from)
             throws Exception {
-        try (Predictor predictor =
-                new Predictor(OnnxModel.load(ParityFixture.model(version), "1m", 60), Clock.systemUTC())) {
+        try (Predictor predictor = new Predictor(
+                OnnxModel.load(ParityFixture.model(version), "1m", 60),
+                Clock.systemUTC(),
+                JobTestBed.BATCHING.maxBatch())) {
             return JobTestBed.reference(ServingReplay.serve(candles.subList(from, candles.size()), predictor, SERVING));
         }
     }

@@ -80,11 +80,13 @@ public final class OnnxModel implements AutoCloseable {
     /**
      * Scores {@code batch} windows laid out row-major in {@code features} ([batch, N, count]) and returns
      * [batch][3] quantiles (0.1, 0.5, 0.9) of the next log-return relative to each window's last close, in
-     * the model's output units (see {@link FeatureSpec#computeInto}).
+     * the model's output units (see {@link FeatureSpec#computeInto}). Only the first {@code batch} windows of
+     * {@code features} are read: the array may be longer.
      */
     public float[][] score(float[] features, int batch) throws OrtException {
         long[] shape = batch == 1 ? singleShape : new long[] {batch, metadata.windowSize(), featureSpec.count()};
-        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(features), shape);
+        try (OnnxTensor input =
+                        OnnxTensor.createTensor(env, FloatBuffer.wrap(features, 0, batch * inputSize()), shape);
                 OrtSession.Result result = session.run(Map.of(metadata.inputName(), input))) {
             return (float[][]) result.get(metadata.outputName()).orElseThrow().getValue();
         }
