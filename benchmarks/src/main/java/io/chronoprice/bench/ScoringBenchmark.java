@@ -6,6 +6,7 @@ import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.OnnxModel;
 import io.chronoprice.job.scoring.Prediction;
 import io.chronoprice.job.scoring.Predictor;
+import io.chronoprice.job.scoring.RawForecast;
 import io.chronoprice.job.serving.OnlineServing;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.serving.ServingState;
@@ -27,10 +28,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Windows per second, on one thread, of three ways to score with the shipped model (lstm-1m-v2): bare ONNX
+ * Windows per second, on one thread, of four ways to score with the shipped model (lstm-1m-v2): bare ONNX
  * Runtime on ready features (batch 1); the job's whole per-window path, features + ORT + raw forecast
- * ({@code PredictOperator} at batch 1) and then the online layers, guard and calibration ({@code ServeFunction}); and bare
- * ORT at batch 64. Inputs are 500 consecutive real 1m windows (models/testdata/2025), so every step of the
+ * ({@code PredictOperator} at batch 1) and then the online layers, guard and calibration ({@code ServeFunction});
+ * bare ORT at batch 64; and the job's path at batch 64, as it scores while catching up. Inputs are 500 consecutive real 1m windows (models/testdata/2025), so every step of the
  * online layers settles its previous forecast. Run from the repository root with
  * {@code -Dchronoprice.models=models}.
  */
@@ -43,6 +44,8 @@ public class ScoringBenchmark {
 
     private OnnxModel model;
     private Predictor predictor;
+    private Predictor batchPredictor;
+    private CandleWindow[] windowBatch;
     private List<CandleWindow> windows;
     private float[][] features;
     private float[] batch;
@@ -63,6 +66,8 @@ public class ScoringBenchmark {
         ModelArtifact artifact = ParityFixture.model(ParityFixture.V2);
         model = OnnxModel.load(artifact, "1m", 0);
         predictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC());
+        batchPredictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC(), BATCH);
+        windowBatch = windows.subList(0, BATCH).toArray(new CandleWindow[0]);
         serving = new ServingState();
         int stride = model.inputSize();
         features = new float[windows.size()][stride];
@@ -79,6 +84,7 @@ public class ScoringBenchmark {
     public void tearDown() {
         model.close();
         predictor.close();
+        batchPredictor.close();
     }
 
     @Benchmark
@@ -97,5 +103,16 @@ public class ScoringBenchmark {
     @OperationsPerInvocation(BATCH)
     public float[][] bareOrtBatch64() throws Exception {
         return model.score(batch, BATCH);
+    }
+
+    /** The job's path when catching up: 64 windows per model call ({@code PredictOperator}), then serving each. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Prediction jobScoringBatch64() throws Exception {
+        Prediction last = null;
+        for (RawForecast forecast : batchPredictor.forecast(windowBatch, BATCH)) {
+            last = OnlineServing.next(serving, forecast, ServingParams.DEFAULTS);
+        }
+        return last;
     }
 }
