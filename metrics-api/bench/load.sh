@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
-# Load benchmark of the metrics API on loopback, in one run: wrk against /price/latest and
-# /metrics/model?window=24h, first with ~10k prediction rows, then with 1M+ rows.
-# It starts its own throwaway PostgreSQL (embedded, port BENCH_PG_PORT) and API (port BENCH_API_PORT), seeds
-# them from the real Binance 1m candles in BENCH_DATA, and prints a Markdown table for BENCHMARKS.md.
-# Needs: java 17, mvn (the db module installed: `mvn -q -B install -DskipTests -pl db` in the root), psql, wrk.
+# Load benchmark of the metrics API on loopback, in one run: wrk against /price/latest and /metrics/model (windows
+# 24h and all), first with ~10k prediction rows, then with BENCH_ROWS (default 10M) rows.
+# It starts its own throwaway PostgreSQL (embedded, port BENCH_PG_PORT) and API (port BENCH_API_PORT) and prints a
+# Markdown table. Needs: java 17, the modules built (`./chronoprice` builds them), psql, wrk
+# (scripts/install-test-deps.sh installs both). `./chronoprice bench` runs it; on its own:
 #
-#   BENCH_DATA=DIR bench/load.sh
+#   metrics-api/bench/load.sh
 #
-# BENCH_DATA (required) holds binance_spot_<SYMBOL>_1m.csv.gz for the five SYMBOLS below, in the format of
-# replay-exchange/demo-data, with over 200k rows per symbol for the 1M+ phase: the project's shared candle set
-# (freqtrade downloads from public repositories, listed in replay-exchange/demo-data/README.md) has them. The
-# bundled demo slice does not serve: three symbols, one week.
+# Phase 1 seeds the bundled real BTCUSDT candles (replay-exchange/demo-data) with three model versions: ~10k rows.
+# Phase 2 adds synthetic series (a deterministic random walk, SYN001USDT, SYN002USDT, ...) of BENCH_SERIES_CANDLES
+# 1m candles (default 500k, 347 days) with two versions each, up to BENCH_ROWS prediction rows, and measures
+# BTCUSDT again (same rows, bigger tables) and window=all over the first synthetic series (1M predictions).
+# The 10M fill takes several minutes; the prefix-sum refresh after it (as the job does every registry poll) too.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$(dirname "$HERE")
 # shellcheck source=SCRIPTDIR/../../scripts/lib/processes.sh
 source "$MODULE/../scripts/lib/processes.sh"
-DATA=${BENCH_DATA:-}
+DATA="$MODULE/../replay-exchange/demo-data"
+ROWS=${BENCH_ROWS:-10000000}
+SERIES_CANDLES=${BENCH_SERIES_CANDLES:-500000}
 PG_PORT=${BENCH_PG_PORT:-54391}
 API_PORT=${BENCH_API_PORT:-18080}
 DURATION=${BENCH_DURATION:-20s}
 WARMUP=${BENCH_WARMUP:-20s}
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
-SYMBOLS=(BTCUSDT ETHUSDT XRPUSDT BNBUSDT SOLUSDT)
 
 WORK=$(mktemp -d)
 DB_PID=""
@@ -37,13 +39,6 @@ trap cleanup EXIT
 
 log() { echo "[bench] $*" >&2; }
 
-if [[ -z "$DATA" ]]; then
-  log "set BENCH_DATA to a directory of binance_spot_<SYMBOL>_1m.csv.gz files (see the header of $0)"
-  exit 2
-fi
-for s in "${SYMBOLS[@]}"; do
-  [[ -f "$DATA/binance_spot_${s}_1m.csv.gz" ]] || { log "BENCH_DATA=$DATA has no binance_spot_${s}_1m.csv.gz"; exit 2; }
-done
 # A server already on a port would answer the readiness probes and receive the load.
 for port in "$PG_PORT" "$API_PORT"; do
   if proc_port_in_use "$port"; then log "port $port is in use; set BENCH_PG_PORT or BENCH_API_PORT"; exit 2; fi
@@ -67,9 +62,7 @@ proc_wait_for "$DB_PID" 120 PostgreSQL sql -c "SELECT 1 FROM predictions LIMIT 1
 
 log "loading the real candles"
 sql -c "CREATE SCHEMA bench; CREATE TABLE bench.raw (symbol text, open_time_ms bigint, open float8, high float8, low float8, close float8, volume float8)"
-for s in "${SYMBOLS[@]}"; do
-  zcat "$DATA/binance_spot_${s}_1m.csv.gz" | tail -n +2 | sed "s/^/$s,/" | sql -c "\copy bench.raw FROM STDIN CSV"
-done
+zcat "$DATA/binance_spot_BTCUSDT_1m.csv.gz" | tail -n +2 | sed "s/^/BTCUSDT,/" | sql -c "\copy bench.raw FROM STDIN CSV"
 
 # Candles of a symbol (the first N rows, or all), and for each candle a prediction of the next minute per model,
 # derived from that candle's close with a deterministic perturbation and an 80 % band.
@@ -90,6 +83,18 @@ seed() {
             FROM candles WHERE symbol = '$symbol' ON CONFLICT DO NOTHING"
     k=$((k + 1))
   done
+}
+
+# Synthetic series number $1: a random walk from 100 with steps of about 0.05 %, deterministic (a sine hash), so
+# every run fills the same rows; then its predictions, as seed() makes them.
+seed_synthetic() {
+  local n=$1 symbol
+  symbol=$(printf 'SYN%03dUSDT' "$1")
+  sql -c "INSERT INTO bench.raw
+          SELECT '$symbol', 1577836800000 + i::bigint * 60000, c, c * 1.0004, c * 0.9996, c, 1
+          FROM (SELECT i, 100 * exp(0.0005 * sum(sin(i * 12.9898 + $n * 78.233) * 1.7) OVER (ORDER BY i)) AS c
+                FROM generate_series(0, $SERIES_CANDLES - 1) i) walk"
+  seed "$symbol" "$SERIES_CANDLES" lstm-bench-1 lstm-bench-2
 }
 
 count() { sql -At -c "SELECT count(*) FROM predictions"; }
@@ -122,7 +127,7 @@ run_phase() {
   sql -c "SELECT refresh_prediction_accuracy()" >/dev/null
   sql -c "ANALYZE candles; ANALYZE predictions"
   for path in "/price/latest?symbol=BTCUSDT" "/metrics/model?symbol=BTCUSDT&window=24h" \
-    "/metrics/model?symbol=BTCUSDT&window=all"; do
+    "/metrics/model?symbol=BTCUSDT&window=all" "$@"; do
     log "wrk $path with $rows prediction rows"
     read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$API_PORT$path")
     RESULTS+=("| \`$path\` | $rows | $rps | $p50 | $p99 | $errors |")
@@ -136,14 +141,14 @@ seed BTCUSDT 3334 lstm-bench-1 lstm-bench-2 lstm-bench-3
 start_api
 run_phase
 
-log "phase 2: 1M+ prediction rows"
-for s in "${SYMBOLS[@]}"; do
-  case $s in
-    BTCUSDT | ETHUSDT) seed "$s" 1000000 lstm-bench-1 lstm-bench-2 lstm-bench-3 ;;
-    *) seed "$s" 1000000 lstm-bench-1 lstm-bench-2 ;;
-  esac
+log "phase 2: $ROWS prediction rows (synthetic series of $SERIES_CANDLES candles, two versions each)"
+n=1
+while (($(count) < ROWS)); do
+  log "synthetic series $n ($(count) rows so far)"
+  seed_synthetic "$n"
+  n=$((n + 1))
 done
-run_phase
+run_phase "/metrics/model?symbol=SYN001USDT&window=all"
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), API and PostgreSQL on the same host;"
 echo "host: $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host included)"

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# `./chronoprice bench`: ChronoPrice's figures in one run, printed as one table and written to BENCHMARKS.md
+# (between the markers of its "./chronoprice bench" section). Run by ./chronoprice after it has built everything.
+# Each part starts what it needs on its own ports and removes it afterwards; nothing touches the local run's data.
+#
+#   1. scoring: the JMH ScoringBenchmark (bare ONNX Runtime vs the job's path, batch 1 and 64), one fork
+#   2. backtest: BENCH_SYMBOLS (200) symbols x BENCH_SYMBOL_CANDLES (1440) real 1m candles (the bundled demo files
+#      repeated under new names) through the job at full speed, scoring batch 1 then 64, side by side
+#   3. API: metrics-api/bench/load.sh, /price/latest and /metrics/model with ~10k and BENCH_ROWS (10M) rows
+#   4. the local stack: scripts/bench/stack.sh, memory, idle CPU and candle-close-to-API freshness
+# BENCH_PARTS (default "scoring backtest api stack") picks parts; BENCH_QUICK=1 shrinks every part for a
+# trial run (its figures are not comparable). Takes about 25 minutes on 2 cores, most of it the 10M-row fill.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../lib/processes.sh
+source "$ROOT/scripts/lib/processes.sh"
+PARTS=${BENCH_PARTS:-scoring backtest api stack}
+QUICK=${BENCH_QUICK:-}
+PG_PORT=${BENCH_PG_PORT:-54392}
+SYMBOL_COUNT=${BENCH_SYMBOLS:-200}
+SYMBOL_CANDLES=${BENCH_SYMBOL_CANDLES:-1440}
+WORK=$(mktemp -d)
+DB_PID=""
+ROWS=()
+
+log() { echo "[bench] $*" >&2; }
+cleanup() {
+  proc_stop 30 "$DB_PID"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+row() { ROWS+=("| $1 | $2 | ${3:--} | ${4:--} |"); }
+met() { python3 -c "import sys; print('yes' if $1 else 'no')"; }
+classpath() { echo "$ROOT/$1/target/classes:$(cat "$ROOT/$1/target/classpath.txt")"; }
+flink_jvm_flags() { sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' "$ROOT/pom.xml"; }
+
+scoring() {
+  local args=(-f 1 -wi 2 -w 2s -i 3 -r 2s)
+  [[ -n "$QUICK" ]] && args=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  log "scoring: JMH ScoringBenchmark ${args[*]}"
+  (cd "$ROOT" && java -jar benchmarks/target/benchmarks.jar ScoringBenchmark "${args[@]}" -t 1 \
+    -jvmArgsAppend -Dchronoprice.models=models -rf json -rff "$WORK/jmh.json" >"$WORK/jmh.log" 2>&1)
+  python3 - "$WORK/jmh.json" >"$WORK/jmh.rows" <<'PY'
+import json, sys
+r = {b["benchmark"].rsplit(".", 1)[1]: b["primaryMetric"]["score"] for b in json.load(open(sys.argv[1]))}
+print(f"| scoring, bare ONNX Runtime, batch 1 (JMH, 1 thread) | {r['bareOrtBatch1']:,.0f} windows/s | - | - |")
+ratio = r["jobScoringFunction"] / r["bareOrtBatch1"]
+print(f"| scoring, the job's path (features, model, serving), batch 1 | {r['jobScoringFunction']:,.0f} windows/s"
+      f" ({ratio:.0%} of bare) | >= 80 % of bare | {'yes' if ratio >= 0.8 else 'no'} |")
+print(f"| scoring, bare ONNX Runtime, batch 64 | {r['bareOrtBatch64']:,.0f} windows/s | - | - |")
+gain = r["jobScoringBatch64"] / r["jobScoringFunction"]
+print(f"| scoring, the job's path, batch 64 | {r['jobScoringBatch64']:,.0f} windows/s ({gain:.1f}x batch 1) | - | - |")
+PY
+  mapfile -t -O "${#ROWS[@]}" ROWS <"$WORK/jmh.rows"
+}
+
+start_db() {
+  [[ -n "$DB_PID" ]] && return
+  if proc_port_in_use "$PG_PORT"; then log "port $PG_PORT is in use; set BENCH_PG_PORT"; exit 2; fi
+  CHRONOPRICE_PG_PORT=$PG_PORT CHRONOPRICE_PG_DATA_DIR="$WORK/pgdata" \
+    proc_start "$WORK/db.log" java -cp "$(classpath db)" io.chronoprice.db.LocalDatabaseMain
+  DB_PID=$PROC_PID
+  proc_wait_for "$DB_PID" 120 PostgreSQL grep -q 'PostgreSQL ready' "$WORK/db.log"
+}
+
+# CPU seconds PostgreSQL's finished backends used so far (the postmaster's reaped children).
+pg_cpu() {
+  local pid
+  pid=$(head -1 "$WORK/pgdata/postmaster.pid")
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$pid/stat"
+}
+
+# Runs a backtest over DIR; sets BT_CANDLES, BT_SECONDS (the job, start included), BT_CPU (JVM + PostgreSQL s).
+backtest() { # dir label [job flags...]
+  local dir=$1 label=$2 pg0 pg1 jvm
+  shift 2
+  pg0=$(pg_cpu)
+  # shellcheck disable=SC2046
+  { TIMEFORMAT='%U %S'; time CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" \
+    java $(flink_jvm_flags) -Dlog4j.configurationFile="$ROOT/deploy/local/log4j2-quiet.properties" \
+    -cp "$(classpath backtest)" io.chronoprice.backtest.BacktestMain --backtest "$dir" --run-label "$label" \
+    --parallelism 2 --checkpoint-dir "file://$WORK/checkpoints" "$@" >"$WORK/$label.out" 2>"$WORK/$label.log"; } \
+    2>"$WORK/$label.time"
+  pg1=$(pg_cpu)
+  jvm=$(tail -1 "$WORK/$label.time" | awk '{ print $1 + $2 }')
+  read -r BT_CANDLES BT_SECONDS < <(sed -n 's/^The job stored \([0-9,]*\) candles .* in \([0-9.]*\) s .*/\1 \2/p' \
+    "$WORK/$label.out" | tr -d ,)
+  BT_CPU=$(python3 -c "print(round($jvm + $pg1 - $pg0, 1))")
+  log "$label: $BT_CANDLES candles in $BT_SECONDS s, $BT_CPU CPU s"
+}
+
+# The bundled demo files repeated under new names (S000USDT, ...), each cut to its first $2 candles.
+symbols_dir() { # count candles -> prints the directory
+  local count=$1 candles=$2 dir="$WORK/symbols" files i=0
+  mkdir -p "$dir"
+  files=("$ROOT"/replay-exchange/demo-data/*_1m.csv.gz)
+  while ((i < count)); do
+    # head stops reading early, and zcat's SIGPIPE is expected.
+    { zcat "${files[$((i % ${#files[@]}))]}" || true; } | head -n $((candles + 1)) | gzip \
+      >"$dir/$(printf 'binance_spot_S%03dUSDT_1m.csv.gz' "$i")"
+    i=$((i + 1))
+  done
+  echo "$dir"
+}
+
+backtests() {
+  start_db
+  local count=$SYMBOL_COUNT dir c1 s1 u1
+  [[ -n "$QUICK" ]] && count=20
+  dir=$(symbols_dir "$count" "$SYMBOL_CANDLES")
+  log "backtest: $count symbols x $SYMBOL_CANDLES candles, scoring batch 1, then 64"
+  backtest "$dir" bench-batch1 --score-batch 1
+  c1=$BT_CANDLES s1=$BT_SECONDS u1=$BT_CPU
+  backtest "$dir" bench-batch64
+  local what="backtest, $count symbols x $SYMBOL_CANDLES candles at full speed (parallelism 2, job start included)"
+  row "$what, scoring batch 1" \
+    "$(python3 -c "print(f'{$c1 / $s1:,.0f} candles/s ({$c1 / $u1:,.0f} per CPU-second)')")"
+  row "$what, scoring batch 64 (the default)" \
+    "$(python3 -c "print(f'{$BT_CANDLES / $BT_SECONDS:,.0f} candles/s ({$BT_CANDLES / $BT_CPU:,.0f} per CPU-second),' \
+      f' {($BT_CANDLES / $BT_SECONDS) / ($c1 / $s1):.2f}x batch 1')")" ">= 25,000 candles/s" \
+    "$(met "$BT_CANDLES / $BT_SECONDS >= 25000")"
+}
+
+api() {
+  local env=()
+  [[ -n "$QUICK" ]] && env=(BENCH_ROWS=300000 BENCH_SERIES_CANDLES=100000 BENCH_DURATION=3s BENCH_WARMUP=2s)
+  log "API: metrics-api/bench/load.sh ${env[*]}"
+  env "${env[@]}" "$ROOT/metrics-api/bench/load.sh" >"$WORK/load.md"
+  # | endpoint | rows | req/s | p50 | p99 | errors | -> one row per figure, with the target where the issue sets one.
+  python3 - "$WORK/load.md" >"$WORK/load.rows" <<'PY'
+import sys
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) != 6 or not cells[0].startswith("`/"):
+        continue
+    path, rows, rps, p50, p99, errors = cells
+    p99_ms = float(p99[:-2]) if p99.endswith("ms") else float(p99[:-1]) * 1000 if p99.endswith("s") else float("nan")
+    target, ok = "-", "-"
+    if path.startswith("`/metrics/model"):
+        target = ">= 2,000 req/s, p99 <= 50 ms"
+        ok = "yes" if float(rps) >= 2000 and p99_ms <= 50 else "no"
+    print(f"| API {path}, {int(rows):,} prediction rows | {float(rps):,.0f} req/s, p50 {p50}, p99 {p99}"
+          f"{'' if errors == 'none' else ', ' + errors} | {target} | {ok} |")
+PY
+  mapfile -t -O "${#ROWS[@]}" ROWS <"$WORK/load.rows"
+}
+
+stack() {
+  log "the local stack: scripts/bench/stack.sh"
+  local env=()
+  [[ -n "$QUICK" ]] && env=(BENCH_QUICK=1)
+  env "${env[@]}" "$ROOT/scripts/bench/stack.sh" >"$WORK/stack.rows"
+  mapfile -t -O "${#ROWS[@]}" ROWS <"$WORK/stack.rows"
+}
+
+for part in $PARTS; do
+  case $part in
+    scoring) scoring ;;
+    backtest) backtests ;;
+    api) api ;;
+    stack) stack ;;
+    *) log "unknown part $part (scoring backtest api stack)"; exit 2 ;;
+  esac
+done
+
+TABLE=$(
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC')${QUICK:+ (BENCH_QUICK: a trial run, not comparable)}, parts: $PARTS;"
+  echo "host: $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host included)."
+  echo
+  echo "| figure | value | target | met |"
+  echo "|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+)
+echo "$TABLE"
+python3 - "$ROOT/BENCHMARKS.md" "$TABLE" <<'PY'
+import sys
+path, table = sys.argv[1], sys.argv[2]
+start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+text = open(path).read()
+if start in text and end in text:
+    text = text[: text.index(start) + len(start)] + "\n" + table + "\n" + text[text.index(end):]
+else:
+    text += f"\n## `./chronoprice bench`\n\nThe latest run of `./chronoprice bench` (written by it).\n\n{start}\n{table}\n{end}\n"
+open(path, "w").write(text)
+PY
+log "written to BENCHMARKS.md"
