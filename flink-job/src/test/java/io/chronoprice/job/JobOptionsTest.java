@@ -3,6 +3,7 @@ package io.chronoprice.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chronoprice.job.scoring.ScoreBatching;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,5 +90,21 @@ class JobOptionsTest {
         assertThat(set.autoPromoteAfter()).isEqualTo(5000);
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--auto-promote-after", "-3"}, Map.of()))
                 .hasMessageContaining("--auto-promote-after must be a positive integer");
+    }
+
+    @Test
+    void scoringBatchesDefaultTo64WindowsAnd5MsAndOneTurnsThemOff() {
+        JobOptions defaults = JobOptions.parse(new String[0], Map.of());
+        JobOptions off =
+                JobOptions.parse(new String[] {"--score-batch", "1"}, Map.of("CHRONOPRICE_SCORE_BATCH_WAIT_MS", "0"));
+
+        assertThat(defaults.scoreBatching()).isEqualTo(ScoreBatching.DEFAULT).isEqualTo(new ScoreBatching(64, 5));
+        assertThat(off.scoreBatching()).isEqualTo(ScoreBatching.OFF);
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--score-batch", "0"}, Map.of()))
+                .hasMessageContaining("--score-batch must be a positive integer");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--score-batch", "5000"}, Map.of()))
+                .hasMessageContaining("1..4096");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--score-batch-wait-ms", "60000"}, Map.of()))
+                .hasMessageContaining("0..1000 ms");
     }
 }
