@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/scripts/lib/processes.sh"
 PARTS=${BENCH_PARTS:-scoring backtest api stack}
 QUICK=${BENCH_QUICK:-}
-PG_PORT=${BENCH_PG_PORT:-54392}
+PG_PORT=${BENCH_PG_PORT:-54392}      # the backtests' database; the API part's is BENCH_API_PG_PORT (54391)
 SYMBOL_COUNT=${BENCH_SYMBOLS:-200}
 SYMBOL_CANDLES=${BENCH_SYMBOL_CANDLES:-1440}
 WORK=$(mktemp -d)
@@ -120,11 +120,14 @@ backtests() {
     "$(python3 -c "print(f'{$BT_CANDLES / $BT_SECONDS:,.0f} candles/s ({$BT_CANDLES / $BT_CPU:,.0f} per CPU-second),' \
       f' {($BT_CANDLES / $BT_SECONDS) / ($c1 / $s1):.2f}x batch 1')")" ">= 25,000 candles/s" \
     "$(met "$BT_CANDLES / $BT_SECONDS >= 25000")"
+  # The next parts start their own processes: this database would only take memory from them.
+  proc_stop 30 "$DB_PID"
+  DB_PID=""
 }
 
 api() {
-  local env=()
-  [[ -n "$QUICK" ]] && env=(BENCH_ROWS=300000 BENCH_SERIES_CANDLES=100000 BENCH_DURATION=3s BENCH_WARMUP=2s)
+  local env=(BENCH_PG_PORT="${BENCH_API_PG_PORT:-54391}")
+  [[ -n "$QUICK" ]] && env+=(BENCH_ROWS=300000 BENCH_SERIES_CANDLES=100000 BENCH_DURATION=3s BENCH_WARMUP=2s)
   log "API: metrics-api/bench/load.sh ${env[*]}"
   env "${env[@]}" "$ROOT/metrics-api/bench/load.sh" >"$WORK/load.md"
   # | endpoint | rows | req/s | p50 | p99 | errors | -> one row per figure, with the target where the issue sets one.
