@@ -21,8 +21,9 @@
 --     doubled. file_gap_rows() does the same for every month that gap partitions hold rows of. The job calls
 --     both every registry poll (current and next month; then whatever landed in a gap, e.g. the replay
 --     exchange's 2021 candles), the backtest calls ensure for its data's range before its job starts, so in
---     normal operation rows are written straight into their month. Both wait at most 2 s for their locks: a
---     split needs the tables' ACCESS EXCLUSIVE lock for a moment, and they give way rather than hold up readers.
+--     normal operation rows are written straight into their month. A split needs both tables' ACCESS EXCLUSIVE
+--     lock for a moment (readers and writers wait behind it), so both functions wait at most 500 ms for it and give
+--     way rather than hold readers up or end in a deadlock; the rows wait in their gap for the next call.
 --     Rows moved between partitions are unchanged, so they are moved into the partitions themselves and the
 --     accuracy triggers on the parents stay silent.
 --   * The accuracy triggers of V7 stay what they were: statement-level AFTER triggers with transition tables on
@@ -135,13 +136,24 @@ BEGIN
 END
 $$;
 
+-- Both tables at once, before a split: a split holds its table's ACCESS EXCLUSIVE lock, and holding one table's
+-- while waiting for the other's could close a cycle with a reader of prediction_outcomes (which reads both). The
+-- callers wait 500 ms at most, under the 1 s after which PostgreSQL looks for deadlocks, so it is the split that gives
+-- way, never a reader; the rows it would have moved wait in their gap for the next call.
+CREATE FUNCTION lock_partitioned_tables() RETURNS void
+    LANGUAGE sql
+AS
+$$
+LOCK TABLE predictions, candles IN ACCESS EXCLUSIVE MODE;
+$$;
+
 -- Gives every month from the month of p_from to the month of p_to (both included, UTC) its own partition in both
 -- tables, moving there the rows a gap partition held for it. Returns the number of partitions created (0 when all
--- exist, which costs a few catalog lookups). Gives up after 2 s waiting for a lock (the caller retries later).
+-- exist, which costs a few catalog lookups). Gives up after 500 ms waiting for a lock (the caller retries later).
 CREATE FUNCTION ensure_monthly_partitions(p_from timestamptz, p_to timestamptz) RETURNS integer
     LANGUAGE plpgsql
     SET "TimeZone" = 'UTC'
-    SET lock_timeout = '2s'
+    SET lock_timeout = '500ms'
 AS
 $$
 DECLARE
@@ -152,6 +164,13 @@ BEGIN
         RAISE EXCEPTION 'ChronoPrice: no monthly partitions for [%, %]', p_from, p_to;
     END IF;
     PERFORM pg_advisory_xact_lock(hashtext('chronoprice.monthly_partitions'));
+    IF NOT EXISTS (SELECT
+                   FROM generate_series(date_trunc('month', p_from), p_to, interval '1 month') g(month_start),
+                        unnest(ARRAY['candles', 'predictions']) t(tbl)
+                   WHERE to_regclass(format('%s_p%s', t.tbl, to_char(g.month_start, 'YYYY_MM'))) IS NULL) THEN
+        RETURN 0;
+    END IF;
+    PERFORM lock_partitioned_tables();
     m := date_trunc('month', p_from);
     WHILE m <= p_to LOOP
         created := created + create_monthly_partition('candles', m)::int + create_monthly_partition('predictions', m)::int;
@@ -166,7 +185,7 @@ $$;
 CREATE FUNCTION file_gap_rows() RETURNS integer
     LANGUAGE plpgsql
     SET "TimeZone" = 'UTC'
-    SET lock_timeout = '2s'
+    SET lock_timeout = '500ms'
 AS
 $$
 DECLARE
@@ -189,6 +208,9 @@ BEGIN
             INTO in_gap;
         months := months || COALESCE(in_gap, '{}');
     END LOOP;
+    IF cardinality(months) > 0 THEN
+        PERFORM lock_partitioned_tables();
+    END IF;
     FOR m IN SELECT DISTINCT x FROM unnest(months) x ORDER BY x LOOP
         created := created + create_monthly_partition('candles', m)::int + create_monthly_partition('predictions', m)::int;
     END LOOP;

@@ -24,7 +24,7 @@ public final class MonthlyPartitions {
      * Gives every month (UTC) from the month of {@code from} to the month of {@code to}, both included, its own
      * partition in both tables, moving there the rows a gap partition held for it; in its own transaction when the
      * connection is in auto-commit. Returns the number of partitions created, 0 when all existed (a few catalog
-     * lookups). Fails after 2 s waiting for the tables' locks.
+     * lookups). Fails after 500 ms waiting for the tables' locks.
      */
     public static int ensure(Connection c, Instant from, Instant to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT ensure_monthly_partitions(?, ?)")) {

@@ -261,8 +261,13 @@ class MonthlyPartitionsITCase {
             assertThatThrownBy(() -> st.executeQuery("SELECT ensure_monthly_partitions(now() + interval '5 years',"
                             + " now() + interval '5 years')"))
                     .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("must be owner");
+                    .hasMessageContaining("permission denied");
         }
+        assertThat(strings("SELECT count(*)::text FROM pg_class WHERE relname = '"
+                        + monthly(
+                                "candles",
+                                OffsetDateTime.now(ZoneOffset.UTC).plusYears(5).toInstant()) + "'"))
+                .containsExactly("0");
     }
 
     @Test
