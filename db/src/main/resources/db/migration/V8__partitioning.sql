@@ -24,8 +24,8 @@
 --     normal operation rows are written straight into their month. A split needs both tables' ACCESS EXCLUSIVE
 --     lock for a moment (readers and writers wait behind it), so both functions wait at most 500 ms for it and give
 --     way rather than hold readers up or end in a deadlock; the rows wait in their gap for the next call.
---     Rows moved between partitions are unchanged, so they are moved into the partitions themselves and the
---     accuracy triggers on the parents stay silent.
+--     Rows moved between partitions are unchanged, so they are moved into the partitions themselves: the
+--     accuracy triggers on the parents stay silent, and row triggers the partitions inherit are switched off for it.
 --   * The accuracy triggers of V7 stay what they were: statement-level AFTER triggers with transition tables on
 --     the partitioned parents, which PostgreSQL supports (their transition tables hold the rows of every
 --     partition the statement touched); row-level triggers with transition tables, which it does not support on
@@ -81,6 +81,9 @@ DECLARE
     month_end timestamptz := month_start + interval '1 month';
     name      text := format('%s_p%s', tbl, to_char(month_start, 'YYYY_MM'));
     gap       record;
+    bounds    record;
+    trg       record;
+    restore   text[] := '{}';
     parts     text[] := ARRAY[name];
     p         text;
 BEGIN
@@ -114,18 +117,35 @@ BEGIN
             p := format('%s_gap_%s_%s', tbl, COALESCE(to_char(gap.lo, 'YYYY_MM'), 'min'), to_char(month_start, 'YYYY_MM'));
             EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%L)',
                            p, tbl, COALESCE(quote_literal(gap.lo), 'MINVALUE'), month_start);
-            EXECUTE format('INSERT INTO %I SELECT * FROM %I WHERE %I < %L', p, gap.relname, col, month_start);
             parts := parts || p;
         END IF;
         IF gap.hi IS DISTINCT FROM month_end THEN
             p := format('%s_gap_%s_%s', tbl, to_char(month_end, 'YYYY_MM'), COALESCE(to_char(gap.hi, 'YYYY_MM'), 'max'));
             EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%s)',
                            p, tbl, month_end, COALESCE(quote_literal(gap.hi), 'MAXVALUE'));
-            EXECUTE format('INSERT INTO %I SELECT * FROM %I WHERE %I >= %L', p, gap.relname, col, month_end);
             parts := parts || p;
         END IF;
-        EXECUTE format('INSERT INTO %I SELECT * FROM %I WHERE %I >= %L AND %I < %L',
-                       name, gap.relname, col, month_start, col, month_end);
+        -- A move is not a write: row triggers that the new partitions inherit from the parent (none of ChronoPrice's
+        -- own; e.g. the row checker's write log) are switched off while it runs, and back to what they were.
+        FOR trg IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
+                   FROM pg_trigger t
+                   WHERE t.tgrelid = ANY (SELECT to_regclass(x) FROM unnest(parts) x)
+                     AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+        LOOP
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', trg.rel, trg.tgname);
+            restore := restore || format('ALTER TABLE %s ENABLE %s TRIGGER %I', trg.rel,
+                                         CASE trg.tgenabled WHEN 'A' THEN 'ALWAYS' WHEN 'R' THEN 'REPLICA' ELSE '' END,
+                                         trg.tgname);
+        END LOOP;
+        FOREACH p IN ARRAY parts LOOP
+            SELECT r.lo, r.hi INTO bounds FROM partition_range(p::regclass) r;
+            EXECUTE format('INSERT INTO %I SELECT * FROM %I WHERE (%L::timestamptz IS NULL OR %I >= %L)'
+                           ' AND (%L::timestamptz IS NULL OR %I < %L)',
+                           p, gap.relname, bounds.lo, col, bounds.lo, bounds.hi, col, bounds.hi);
+        END LOOP;
+        FOREACH p IN ARRAY restore LOOP
+            EXECUTE p;
+        END LOOP;
         EXECUTE format('DROP TABLE %I', gap.relname);
     END IF;
     -- Readers read through the parent, which needs no grant on partitions; granted anyway, as V2 does for every table.

@@ -133,6 +133,33 @@ class MonthlyPartitionsITCase {
     }
 
     @Test
+    void aMoveIsNotAWriteForTheRowTriggersAPartitionInherits() throws SQLException {
+        // As the row checker's write log does: a row trigger on the parent, cloned onto every partition.
+        execute("CREATE TABLE IF NOT EXISTS row_writes (open_time timestamptz)");
+        execute("CREATE OR REPLACE FUNCTION count_row_write() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$ BEGIN INSERT INTO row_writes VALUES (NEW.open_time); RETURN NEW; END $$");
+        execute("CREATE TRIGGER count_row_write BEFORE INSERT ON candles FOR EACH ROW"
+                + " EXECUTE FUNCTION count_row_write()");
+        try (Connection c = db.writer().connect()) {
+            Instant t = Instant.parse("2014-08-08T08:00:00Z");
+            insertCandle(c, "binance", t, 100);
+            assertThat(MonthlyPartitions.ensure(c, t, t)).isPositive();
+            assertThat(strings("SELECT tableoid::regclass::text FROM candles")).containsExactly(monthly("candles", t));
+            assertThat(strings("SELECT count(*)::text FROM row_writes"))
+                    .as("the move fired nothing")
+                    .containsExactly("1");
+
+            insertCandle(c, "binance", t.plusSeconds(60), 100);
+            assertThat(strings("SELECT count(*)::text FROM row_writes"))
+                    .as("and the trigger is on again in the new partition")
+                    .containsExactly("2");
+        } finally {
+            execute("DROP TRIGGER count_row_write ON candles");
+            execute("DROP TABLE row_writes");
+        }
+    }
+
+    @Test
     void fileGapRowsGivesEveryMonthInAGapItsPartitionAndKeepsRowsAtInfinityInTheGap() throws SQLException {
         List<Instant> times = List.of(
                 Instant.parse("2017-03-05T00:00:00Z"),
