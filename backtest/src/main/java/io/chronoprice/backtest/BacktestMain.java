@@ -3,6 +3,7 @@ package io.chronoprice.backtest;
 import io.chronoprice.common.series.SeriesId;
 import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
+import io.chronoprice.db.MonthlyPartitions;
 import io.chronoprice.job.JobMain;
 import io.chronoprice.job.JobOptions;
 import io.chronoprice.job.scoring.ModelMetadata;
@@ -10,6 +11,7 @@ import io.chronoprice.replay.CandleSeries;
 import io.chronoprice.replay.ReplayExchange;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,23 @@ public final class BacktestMain {
         }
     }
 
+    /**
+     * Gives the months of the run's candles and forecasts (the last target is one interval after the last candle)
+     * their partitions before the job writes them, so its rows land in their month. Not fatal: without them the rows
+     * are kept in a gap partition, which a running job files into months at its next poll.
+     */
+    private static void ensurePartitions(JobOptions options, long firstOpenTime, long lastTarget) {
+        try (Connection c = options.db().connect()) {
+            int created =
+                    MonthlyPartitions.ensure(c, Instant.ofEpochMilli(firstOpenTime), Instant.ofEpochMilli(lastTarget));
+            LOG.info("{} monthly partition(s) created for the run", created);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "Monthly partitions for the run not created ({}); its rows are kept in a gap partition",
+                    e.getMessage());
+        }
+    }
+
     static void run(JobOptions options) throws Exception {
         try (ReplayExchange replay = ReplayExchange.builder()
                 .dataDir(options.backtestDataDir())
@@ -94,6 +113,9 @@ public final class BacktestMain {
                     .orElseThrow(() -> new IllegalArgumentException(
                             "No " + options.interval() + " candles in " + options.backtestDataDir()));
             String label = SeriesId.backtestExchange(options.exchange(), options.runLabel());
+            long lastTarget =
+                    series.stream().mapToLong(CandleSeries::endOfData).max().orElseThrow();
+            ensurePartitions(options, firstOpenTime, lastTarget);
             LOG.info("Backtest '{}' over {} ({})", options.runLabel(), options.backtestDataDir(), symbols);
             long candles = series.stream().mapToLong(CandleSeries::size).sum();
             long start = System.nanoTime();

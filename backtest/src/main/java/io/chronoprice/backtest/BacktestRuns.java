@@ -1,6 +1,7 @@
 package io.chronoprice.backtest;
 
 import io.chronoprice.common.series.SeriesId;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,11 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The backtest runs kept beside live data ({@code ./chronoprice backtest --list | --drop LABEL}): a run is every row
  * filed under an exchange name ending in {@code @LABEL}, so it is listed and dropped whole, whatever exchanges it
- * replayed, and live rows (no {@code @}) are never touched.
+ * replayed, and live rows (no {@code @}) are never touched. A run's candles and predictions are deleted by exchange
+ * name, the first column of their primary keys, so that a drop reads the run's rows in each monthly partition
+ * (migration V8) rather than every row of every partition.
  */
 public final class BacktestRuns {
 
@@ -26,6 +31,21 @@ public final class BacktestRuns {
             List.of("predictions", "candles", "candle_gaps", "accuracy_cumulative", "accuracy_dirty");
 
     private static final String RUN_OF = "split_part(exchange, '@', 2)";
+
+    /** The tables large enough to be reached by exchange name; the others are read whole, as they are small. */
+    private static final List<String> BY_EXCHANGE = List.of("predictions", "candles");
+
+    /**
+     * The distinct exchange names of a table with a primary key that starts with the exchange: one index probe per
+     * name (and per partition) instead of reading every row.
+     */
+    static final String EXCHANGES_OF = "WITH RECURSIVE e AS ("
+            + " (SELECT exchange FROM %1$s ORDER BY exchange LIMIT 1)"
+            + " UNION ALL SELECT (SELECT t.exchange FROM %1$s t WHERE t.exchange > e.exchange"
+            + " ORDER BY t.exchange LIMIT 1) FROM e WHERE e.exchange IS NOT NULL)"
+            + " SELECT exchange FROM e WHERE exchange LIKE '%%@%%' AND " + RUN_OF + " = ?";
+
+    static final String DELETE_BY_EXCHANGE = "DELETE FROM %s WHERE exchange = ANY (?)";
 
     private BacktestRuns() {}
 
@@ -63,12 +83,32 @@ public final class BacktestRuns {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
+            Set<String> exchanges = new TreeSet<>();
+            for (String table : BY_EXCHANGE) {
+                try (PreparedStatement ps = c.prepareStatement(EXCHANGES_OF.formatted(table))) {
+                    ps.setString(1, run);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            exchanges.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            Array names = c.createArrayOf("text", exchanges.toArray());
             long[] deleted = new long[TABLES.size()];
             for (int i = 0; i < TABLES.size(); i++) {
+                String table = TABLES.get(i);
                 // Markers filed by the deletes above are removed with the run's own, so nothing is left to refresh.
+                boolean byExchange = BY_EXCHANGE.contains(table);
                 try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM " + TABLES.get(i) + " WHERE exchange LIKE '%@%' AND " + RUN_OF + " = ?")) {
-                    ps.setString(1, run);
+                        byExchange
+                                ? DELETE_BY_EXCHANGE.formatted(table)
+                                : "DELETE FROM " + table + " WHERE exchange LIKE '%@%' AND " + RUN_OF + " = ?")) {
+                    if (byExchange) {
+                        ps.setArray(1, names);
+                    } else {
+                        ps.setString(1, run);
+                    }
                     deleted[i] = ps.executeUpdate();
                 }
             }

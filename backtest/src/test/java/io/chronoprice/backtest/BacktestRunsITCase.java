@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.EmbeddedDatabase;
+import io.chronoprice.db.MonthlyPartitions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +85,68 @@ class BacktestRunsITCase {
             }
             assertThat(BacktestRuns.drop(c, "a")).containsOnly(0);
         }
+    }
+
+    @Test
+    void aRunAcrossMonthlyPartitionsIsDroppedWholeAndReachedByIndex() throws SQLException {
+        Instant from = Instant.parse("2020-01-31T22:00:00Z");
+        Instant to = Instant.parse("2020-02-01T02:00:00Z");
+        try (Connection c = db.writer().connect();
+                Statement st = c.createStatement()) {
+            assertThat(MonthlyPartitions.ensure(c, from, to)).isPositive();
+            st.execute("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)"
+                    + " SELECT 'binance@m', 'BTCUSDT', '1m', t, 100, 101, 99, 100, 1"
+                    + " FROM generate_series(timestamptz '" + from + "', '" + to + "', interval '1 minute') t");
+            st.execute("INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version,"
+                    + " predicted_close, naive_close, window_end_open_time)"
+                    + " SELECT 'binance@m', 'BTCUSDT', '1m', t, 'v', 100.5, 100, t - interval '1 minute'"
+                    + " FROM generate_series(timestamptz '" + from + "', '" + to + "', interval '1 minute') t");
+            long minutes = Duration.between(from, to).toMinutes() + 1;
+            assertThat(strings(c, "SELECT DISTINCT tableoid::regclass::text FROM candles WHERE exchange = 'binance@m'"))
+                    .as("the run spans two monthly partitions")
+                    .hasSize(2);
+
+            // Without sequential scans PostgreSQL must still find a plan: the exchange names and the run's rows are
+            // reached through the primary keys' first column, in every partition.
+            st.execute("SET enable_seqscan = off");
+            for (String table : List.of("candles", "predictions")) {
+                String plan = String.join(
+                        "\n",
+                        strings(
+                                c,
+                                "EXPLAIN "
+                                        + BacktestRuns.DELETE_BY_EXCHANGE
+                                                .formatted(table)
+                                                .replace("?", "ARRAY['binance@m']")));
+                assertThat(plan).as(table).doesNotContain("Seq Scan").contains("Index Cond: (exchange = ANY");
+                String lookup = String.join(
+                        "\n",
+                        strings(
+                                c,
+                                "EXPLAIN "
+                                        + BacktestRuns.EXCHANGES_OF
+                                                .formatted(table)
+                                                .replace("?", "'m'")));
+                assertThat(lookup).as(table).doesNotContain("Seq Scan");
+            }
+            st.execute("RESET enable_seqscan");
+
+            long[] deleted = BacktestRuns.drop(c, "m");
+            assertThat(deleted).startsWith(minutes, minutes, 0);
+            assertThat(exchanges(c, "candles")).doesNotContain("binance@m");
+            assertThat(exchanges(c, "predictions")).doesNotContain("binance@m");
+        }
+    }
+
+    private static List<String> strings(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     @Test

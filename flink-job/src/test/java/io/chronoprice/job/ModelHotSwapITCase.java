@@ -26,6 +26,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -112,6 +115,15 @@ class ModelHotSwapITCase {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> bed.query("SELECT count(DISTINCT model_version) FROM accuracy_cumulative")
                             .equals(List.of("2")));
+            // And it gives the replayed month its partitions (V8): rows written before that waited in a gap partition,
+            // then every row of the month is in the month's own partition.
+            String month = DateTimeFormatter.ofPattern("yyyy_MM")
+                    .format(Instant.ofEpochMilli(FROM).atOffset(ZoneOffset.UTC));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> bed.query("SELECT DISTINCT tableoid::regclass::text FROM candles")
+                                    .equals(List.of("candles_p" + month))
+                            && bed.query("SELECT DISTINCT tableoid::regclass::text FROM predictions")
+                                    .equals(List.of("predictions_p" + month)));
             client.cancel().get();
         }
 

@@ -45,6 +45,18 @@ class ReadOnlyRoleITCase extends ApiITCaseSupport {
     }
 
     @Test
+    void sessionsUseGenericPlansAndNoParallelWorkers() throws Exception {
+        try (Connection c = pool().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting('plan_cache_mode'),"
+                        + " current_setting('max_parallel_workers_per_gather')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("force_generic_plan");
+            assertThat(rs.getString(2)).isEqualTo("0");
+        }
+    }
+
+    @Test
     void cannotWriteMarketData() throws Exception {
         try (Connection c = pool().getConnection();
                 Statement st = c.createStatement()) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * on each {@link StoredTable} fires for every proposed row, also when {@code ON CONFLICT} turns it into an update or
  * into nothing, and records the row's key and its values (every column but the key and the write times, as JSON);
  * rows of a rolled-back batch vanish with it, so the log holds committed write attempts. {@link StoredRows#read}
- * reads it back.
+ * reads it back. On a partitioned table (candles and predictions, V8) the trigger is cloned onto every partition and
+ * fires there, so it files the row under the partitioned table's name, not the partition's.
  */
 public final class WriteLog {
 
@@ -32,7 +33,8 @@ public final class WriteLog {
             st.execute("CREATE FUNCTION log_write_attempt() RETURNS trigger LANGUAGE plpgsql SET timezone = 'UTC'"
                     + " AS $$ DECLARE r jsonb := to_jsonb(NEW); BEGIN"
                     + " INSERT INTO " + TABLE + " (tbl, k, v)"
-                    + " SELECT TG_TABLE_NAME, string_agg(r ->> a.c, ' ' ORDER BY a.n),"
+                    + " SELECT COALESCE(pg_partition_root(TG_RELID)::text, TG_TABLE_NAME),"
+                    + " string_agg(r ->> a.c, ' ' ORDER BY a.n),"
                     + " r - TG_ARGV - 'ingested_at' - 'created_at' - 'detected_at'"
                     + " FROM unnest(TG_ARGV) WITH ORDINALITY AS a (c, n);"
                     + " RETURN NEW; END $$");

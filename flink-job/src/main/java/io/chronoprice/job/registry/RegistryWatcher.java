@@ -2,8 +2,10 @@ package io.chronoprice.job.registry;
 
 import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
+import io.chronoprice.db.MonthlyPartitions;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * snapshot when it changed, {@link RegistrySnapshot#NO_CHANGE} otherwise. A registry that cannot be read is
  * logged and counted, never fatal: the job goes on scoring with the models it has. When automatic promotion is
  * on, it runs here too, as the job is the one component with the writer's credentials that is always running; so
- * does the refresh of the accuracy prefix sums.
+ * do the refresh of the accuracy prefix sums and the upkeep of the monthly partitions.
  */
 public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot> {
 
@@ -32,6 +34,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
     private transient RegistrySnapshot last;
     private transient Counter readFailures;
     private transient Counter accuracyRefreshFailures;
+    private transient Counter partitionFailures;
 
     /**
      * The source that emits the registry of {@code interval} every {@code poll}: a rate-limited
@@ -58,6 +61,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         registry = new ModelRegistry(db);
         readFailures = readerContext.metricGroup().counter("registryReadFailures");
         accuracyRefreshFailures = readerContext.metricGroup().counter("accuracyRefreshFailures");
+        partitionFailures = readerContext.metricGroup().counter("partitionMaintenanceFailures");
     }
 
     @Override
@@ -65,6 +69,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         if (promotion != null) {
             promotion.runIfDue(registry, interval);
         }
+        maintainPartitions();
         refreshAccuracy();
         RegistrySnapshot current;
         try {
@@ -82,6 +87,23 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         }
         last = current;
         return current;
+    }
+
+    /**
+     * Gives the current and next month their partitions before rows of them are written, and files into their months
+     * the rows that landed in a gap partition (a replay's or a backfill's past months). A failure (e.g. 500 ms waiting
+     * for the tables' locks) loses nothing: rows wait in the gap partition until a later poll.
+     */
+    private void maintainPartitions() {
+        try {
+            int created = MonthlyPartitions.maintain(db, Instant.now());
+            if (created > 0) {
+                LOG.info("{} monthly partition(s) created", created);
+            }
+        } catch (SQLException e) {
+            partitionFailures.inc();
+            LOG.warn("Monthly partitions not maintained ({}); rows wait in a gap partition", e.getMessage());
+        }
     }
 
     /**

@@ -45,7 +45,7 @@ public final class Plans {
         }
     }
 
-    static String positional(String sql) {
+    public static String positional(String sql) {
         return NAMED_PARAMETER.matcher(sql).replaceAll("?");
     }
 }
