@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.ops.GrafanaMacros.Variable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +26,15 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -116,7 +121,8 @@ class DashboardQueriesITCase {
     @BeforeAll
     static void startAndSeed() throws Exception {
         db = EmbeddedDatabase.startForTests();
-        now = Instant.now();
+        // Microseconds, as PostgreSQL keeps them: a range's start comes back as a panel's first time.
+        now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = connect(db.writer())) {
             c.setAutoCommit(false);
             for (String symbol : SYMBOLS) {
@@ -124,6 +130,9 @@ class DashboardQueriesITCase {
             }
             seedModelAndGaps(c);
             copyAsBacktest(c);
+            c.commit();
+            // As the job does every registry poll: the hourly panels then read the prefix sums.
+            assertThat(AccuracyRollups.refresh(c)).as("series refreshed").isEqualTo(2 * SYMBOLS.size());
             c.commit();
         }
     }
@@ -871,6 +880,169 @@ class DashboardQueriesITCase {
             assertThat(mase.get(EXCHANGE + " " + symbol + " 1m"))
                     .as(symbol)
                     .isCloseTo(mase(resolved, Seeded::predicted), within(1e-9));
+        }
+    }
+
+    // ---- accuracy_buckets(): the hourly sums the dashboards read (migration V9) ----
+
+    /**
+     * Per hour, the function gives what the rows give: for both versions of both symbols, over ranges on and off hour
+     * boundaries, inside one hour, around the whole series and after it; with the prefix sums current, then with a
+     * candle corrected in the middle of the series and not yet refreshed, then refreshed.
+     */
+    @Test
+    void accuracyBucketsGiveEachHoursRowLevelSumsWithCurrentAndWithStaleSums() throws SQLException {
+        try (Connection c = connect(db.writer())) {
+            assertThat(markers(c)).as("the seed's refresh left no hour marked").isZero();
+            assertBucketsAreTheRowLevelSums(c);
+
+            c.setAutoCommit(false);
+            try {
+                Seeded middle = resolvedInRange(Instant.EPOCH, now)
+                        .get(resolvedInRange(Instant.EPOCH, now).size() / 2);
+                Instant hour = middle.target().truncatedTo(ChronoUnit.HOURS);
+                Map<Instant, Map<String, Object>> before =
+                        buckets(c, SYMBOLS.get(0), MODEL, hour, hour.plusSeconds(3600));
+                // A corrected candle: the actual of a prediction hours before the newest one.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE candles SET close = close * 1.01"
+                        + " WHERE exchange = ? AND symbol = ? AND interval = '1m' AND open_time = ?")) {
+                    ps.setString(1, EXCHANGE);
+                    ps.setString(2, SYMBOLS.get(0));
+                    ps.setObject(3, OffsetDateTime.ofInstant(middle.target(), ZoneOffset.UTC));
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(markers(c)).as("the correction marked its hour").isPositive();
+                Map<Instant, Map<String, Object>> stale =
+                        buckets(c, SYMBOLS.get(0), MODEL, hour, hour.plusSeconds(3600));
+                assertThat(number(stale.get(hour), "sum_abs_error"))
+                        .as("the corrected hour, before a refresh")
+                        .isNotEqualTo(number(before.get(hour), "sum_abs_error"));
+                assertBucketsAreTheRowLevelSums(c);
+
+                assertThat(AccuracyRollups.refresh(c)).isPositive();
+                assertThat(markers(c)).isZero();
+                assertBucketsAreTheRowLevelSums(c);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static void assertBucketsAreTheRowLevelSums(Connection c) throws SQLException {
+        for (String symbol : SYMBOLS) {
+            List<Seeded> series =
+                    SEEDED.stream().filter(p -> p.symbol().equals(symbol)).toList();
+            Instant first = series.get(0).target();
+            Instant last = series.get(series.size() - 1).target();
+            Instant firstHour = first.truncatedTo(ChronoUnit.HOURS);
+            List<Instant[]> ranges = List.of(
+                    new Instant[] {first.minus(1, ChronoUnit.DAYS), last.plus(1, ChronoUnit.DAYS)},
+                    new Instant[] {firstHour.plusSeconds(3600), last.truncatedTo(ChronoUnit.HOURS)},
+                    new Instant[] {first.plusSeconds(17 * 60 + 5), last.minusSeconds(23 * 60)},
+                    new Instant[] {firstHour.plusSeconds(2 * 3600 + 5 * 60), firstHour.plusSeconds(2 * 3600 + 40 * 60)},
+                    new Instant[] {now.minus(RANGE), now},
+                    new Instant[] {last.plusSeconds(3600), last.plusSeconds(7200)});
+            for (String version : List.of(MODEL, CHALLENGER)) {
+                for (Instant[] range : ranges) {
+                    String where = symbol + " " + version + " [" + range[0] + ", " + range[1] + ")";
+                    Map<Instant, Map<String, Object>> fromFunction = buckets(c, symbol, version, range[0], range[1]);
+                    Map<Instant, Map<String, Object>> fromRows =
+                            rowLevelBuckets(c, symbol, version, range[0], range[1]);
+                    assertThat(fromFunction.keySet()).as(where).isEqualTo(fromRows.keySet());
+                    fromRows.forEach(
+                            (hour, expected) -> assertSameTerms(where + " " + hour, fromFunction.get(hour), expected));
+                }
+            }
+        }
+    }
+
+    /** The function's rows for one series and version, by hour, as the writer (which also sees its own changes). */
+    private static Map<Instant, Map<String, Object>> buckets(
+            Connection c, String symbol, String version, Instant from, Instant to) throws SQLException {
+        return byHour(c, "SELECT * FROM accuracy_buckets(?, ?, '1m', ?, ?, ?)", symbol, version, from, to);
+    }
+
+    /**
+     * The row-level answer: every additive term of V7's accuracy_terms summed per hour of target over the rows in
+     * [from, to), with no prefix sums involved. The terms are the function's own columns.
+     */
+    private static Map<Instant, Map<String, Object>> rowLevelBuckets(
+            Connection c, String symbol, String version, Instant from, Instant to) throws SQLException {
+        List<String> terms = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM accuracy_buckets('', '', '', '', now(), now())")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                String name = rs.getMetaData().getColumnName(i);
+                if (!Set.of("bucket", "first_target", "last_target").contains(name)) {
+                    terms.add("COALESCE(sum(" + name + "), 0) AS " + name);
+                }
+            }
+        }
+        assertThat(terms).hasSizeGreaterThan(20);
+        return byHour(
+                c,
+                "SELECT date_trunc('hour', target_open_time) AS bucket, min(target_open_time) AS first_target,"
+                        + " max(target_open_time) AS last_target, " + String.join(", ", terms)
+                        + " FROM accuracy_terms WHERE exchange = ? AND symbol = ?"
+                        + " AND interval = '1m' AND model_version = ? AND target_open_time >= ? AND target_open_time < ?"
+                        + " GROUP BY 1",
+                symbol,
+                version,
+                from,
+                to);
+    }
+
+    private static Map<Instant, Map<String, Object>> byHour(
+            Connection c, String sql, String symbol, String version, Instant from, Instant to) throws SQLException {
+        Map<Instant, Map<String, Object>> rows = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, EXCHANGE);
+            ps.setString(2, symbol);
+            ps.setString(3, version);
+            ps.setObject(4, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(5, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int k = 1; k <= md.getColumnCount(); k++) {
+                        Object value = rs.getObject(k);
+                        row.put(md.getColumnName(k), value instanceof Timestamp t ? t.toInstant() : value);
+                    }
+                    assertThat(rows.put((Instant) row.get("bucket"), row))
+                            .as("one row per hour")
+                            .isNull();
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Counts and target times exactly, sums to a relative 1e-9 (prefix-sum differences add in another order). */
+    private static void assertSameTerms(String where, Map<String, Object> actual, Map<String, Object> expected) {
+        assertThat(actual.keySet()).as(where).isEqualTo(expected.keySet());
+        expected.forEach((column, want) -> {
+            Object got = actual.get(column);
+            if (want instanceof Double w) {
+                assertThat(got).as(where + " " + column).isInstanceOf(Double.class);
+                assertThat((Double) got).as(where + " " + column).isCloseTo(w, within(1e-9 * Math.max(1, Math.abs(w))));
+            } else if (want instanceof Number w) {
+                // A count: bigint from the function, numeric (sum of bigints) from the rows.
+                assertThat(got).as(where + " " + column).isInstanceOf(Long.class);
+                assertThat(new BigDecimal(w.toString()))
+                        .as(where + " " + column)
+                        .isEqualByComparingTo(BigDecimal.valueOf((Long) got));
+            } else {
+                assertThat(got).as(where + " " + column).isEqualTo(want);
+            }
+        });
+    }
+
+    private static long markers(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM accuracy_dirty")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
