@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.ops.GrafanaMacros.Variable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +26,16 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -116,7 +122,8 @@ class DashboardQueriesITCase {
     @BeforeAll
     static void startAndSeed() throws Exception {
         db = EmbeddedDatabase.startForTests();
-        now = Instant.now();
+        // Microseconds, as PostgreSQL keeps them: a range's start comes back as a panel's first time.
+        now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = connect(db.writer())) {
             c.setAutoCommit(false);
             for (String symbol : SYMBOLS) {
@@ -124,6 +131,9 @@ class DashboardQueriesITCase {
             }
             seedModelAndGaps(c);
             copyAsBacktest(c);
+            c.commit();
+            // As the job does every registry poll: the hourly panels then read the prefix sums.
+            assertThat(AccuracyRollups.refresh(c)).as("series refreshed").isEqualTo(2 * SYMBOLS.size());
             c.commit();
         }
     }
@@ -640,47 +650,197 @@ class DashboardQueriesITCase {
         assertThat(number(stat, "raw Winkler (bps)")).isPositive().isNotEqualTo(number(stat, "served Winkler (bps)"));
     }
 
+    /**
+     * The hourly panels have one point per hour with resolved predictions in the range, at the hour's start (the
+     * range's start for its first, partial hour), each with that hour's numbers computed here from the seeded rows.
+     */
     @Test
-    void rollingRawVsServedPanelsEndOnTheLastHoursNumbersAndHaveNoRawBeforeItWasRecorded() {
-        Instant from = now.minus(RANGE);
-        List<Seeded> resolved = resolvedInRange(from, now);
-        Seeded newest = resolved.get(resolved.size() - 1);
-        List<Seeded> lastHour = resolved.stream()
-                .filter(p -> !p.target().isBefore(newest.target().minus(Duration.ofHours(1))))
-                .toList();
+    void hourlyServedPanelsShowEachHoursMaeMaseDirectionAndCoverage() {
+        Map<Instant, List<Seeded>> hours = hourly(now.minus(RANGE), now);
+        List<Map<String, Object>> mae = runOverviewPanel(4);
+        List<Map<String, Object>> mase = runOverviewPanel(5);
+        List<Map<String, Object>> direction = runOverviewPanel(7);
 
+        assertThat(hours).hasSizeGreaterThanOrEqualTo(6);
+        for (List<Map<String, Object>> panel : List.of(mae, mase, direction)) {
+            assertThat(panel).extracting(r -> r.get("time")).containsExactlyElementsOf(hours.keySet());
+        }
+        assertThat(mae.get(0).get("time")).isEqualTo(now.minus(RANGE));
+        int i = 0;
+        for (List<Seeded> hour : hours.values()) {
+            assertClose(mae.get(i), "model MAE (1 h)", meanAbs(hour, Seeded::predicted));
+            assertClose(mae.get(i), "naive MAE (1 h)", meanAbs(hour, Seeded::naive));
+            assertClose(mase.get(i), "MASE (1 h)", mase(hour, Seeded::predicted));
+            assertClose(direction.get(i), "coverage", coverage(hour, Seeded::lower, Seeded::upper));
+            OptionalDouble hits = directionAccuracy(hour);
+            if (hits.isPresent()) {
+                assertClose(direction.get(i), "direction accuracy", hits.getAsDouble());
+            } else {
+                assertThat(direction.get(i).get("direction accuracy")).isNull();
+            }
+            i++;
+        }
+    }
+
+    @Test
+    void hourlyRawVsServedPanelsShowEachHoursNumbersAndNoRawWhereNoneWasRecorded() {
+        Map<Instant, List<Seeded>> hours = hourly(now.minus(RANGE), now);
         List<Map<String, Object>> mase = runOverviewPanel(10);
-        assertThat(mase).hasSize(resolved.size());
-        assertThat(mase.get(0).get("raw model"))
-                .as("only pre-V4 rows in the first hour")
-                .isNull();
-        Map<String, Object> last = mase.get(mase.size() - 1);
-        assertThat(last.get("time")).isEqualTo(newest.target());
-        assertClose(last, "served", mase(lastHour, Seeded::predicted));
-        assertClose(last, "raw model", mase(withRaw(lastHour), p -> p.online().raw()));
-
         List<Map<String, Object>> coverage = runOverviewPanel(11);
-        assertThat(coverage.get(0).get("rolling volatility")).isNull();
-        assertIntervals(
-                coverage.get(coverage.size() - 1),
-                lastHour,
-                "served",
-                "raw model",
-                "rolling volatility",
-                "EWMA volatility",
-                DashboardQueriesITCase::coverage);
-
         List<Map<String, Object>> winkler = runOverviewPanel(12);
-        assertThat(winkler.get(0).get("raw model")).isNull();
+
+        for (List<Map<String, Object>> panel : List.of(mase, coverage, winkler)) {
+            assertThat(panel).extracting(r -> r.get("time")).containsExactlyElementsOf(hours.keySet());
+        }
+        int i = 0;
+        for (List<Seeded> hour : hours.values()) {
+            assertClose(mase.get(i), "served", mase(hour, Seeded::predicted));
+            if (withRaw(hour).isEmpty()) {
+                // Only rows written before the raw forecast was recorded.
+                for (Map<String, Object> row : List.of(mase.get(i), coverage.get(i), winkler.get(i))) {
+                    assertThat(row.get("raw model")).isNull();
+                }
+                assertThat(coverage.get(i).get("rolling volatility")).isNull();
+                assertThat(winkler.get(i).get("EWMA volatility")).isNull();
+                assertClose(coverage.get(i), "served", coverage(hour, Seeded::lower, Seeded::upper));
+                assertClose(winkler.get(i), "served", winklerBps(hour, Seeded::lower, Seeded::upper));
+            } else {
+                assertClose(mase.get(i), "raw model", mase(withRaw(hour), p -> p.online()
+                        .raw()));
+                assertIntervals(
+                        coverage.get(i),
+                        hour,
+                        "served",
+                        "raw model",
+                        "rolling volatility",
+                        "EWMA volatility",
+                        DashboardQueriesITCase::coverage);
+                assertIntervals(
+                        winkler.get(i),
+                        hour,
+                        "served",
+                        "raw model",
+                        "rolling volatility",
+                        "EWMA volatility",
+                        DashboardQueriesITCase::winklerBps);
+            }
+            i++;
+        }
         assertThat(number(winkler.get(0), "served")).isPositive();
-        assertIntervals(
-                winkler.get(winkler.size() - 1),
-                lastHour,
-                "served",
-                "raw model",
-                "rolling volatility",
-                "EWMA volatility",
-                DashboardQueriesITCase::winklerBps);
+        assertThat(hours.values()).anyMatch(hour -> !withRaw(hour).isEmpty());
+    }
+
+    @Test
+    void rangeStatOfTheServedForecastMatchesAnIndependentComputation() {
+        List<Map<String, Object>> rows = runOverviewPanel(6);
+        List<Seeded> resolved = resolvedInRange(now.minus(RANGE), now);
+
+        assertThat(rows).hasSize(1);
+        Map<String, Object> stat = rows.get(0);
+        assertClose(stat, "MAE", meanAbs(resolved, Seeded::predicted));
+        assertClose(stat, "naive MAE", meanAbs(resolved, Seeded::naive));
+        assertClose(stat, "MASE", mase(resolved, Seeded::predicted));
+        assertClose(stat, "direction accuracy", directionAccuracy(resolved).orElseThrow());
+        assertClose(stat, "coverage (80 % target)", coverage(resolved, Seeded::lower, Seeded::upper));
+        assertThat(number(stat, "resolved predictions")).isEqualTo(resolved.size());
+    }
+
+    /**
+     * The hourly panels and the range stats read the prefix sums: with the sums current, a panel reads the rows of the
+     * range's partial first and last hours only, and a spoiled sum moves exactly the points of its hour. With every
+     * hour marked changed, the same panel reads every row of the range. All in a transaction rolled back.
+     */
+    @Test
+    void hourlyPanelsAndRangeStatsReadThePrefixSums() throws SQLException {
+        long rowsInRange = resolvedInRange(now.minus(RANGE), now).size();
+        try (Connection c = connect(db.writer())) {
+            c.setAutoCommit(false);
+            try {
+                // The rows of the range's partial first and last hours, of any series and version of the symbol: the
+                // planner may reach them through the (symbol, target) index, which also holds the backtest's copy.
+                Instant from = now.minus(RANGE);
+                Instant firstWhole = from.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+                long edgeRows;
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM predictions WHERE symbol = ?"
+                        + " AND (target_open_time >= ? AND target_open_time < ?"
+                        + " OR target_open_time >= ? AND target_open_time < ?)")) {
+                    ps.setString(1, SYMBOLS.get(0));
+                    ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+                    ps.setObject(3, OffsetDateTime.ofInstant(firstWhole, ZoneOffset.UTC));
+                    ps.setObject(4, OffsetDateTime.ofInstant(now.truncatedTo(ChronoUnit.HOURS), ZoneOffset.UTC));
+                    ps.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        edgeRows = rs.getLong(1);
+                    }
+                }
+                long read = predictionRowsRead(c);
+                List<Map<String, Object>> mae = runOverviewPanel(c, 4);
+                long readWithSums = predictionRowsRead(c) - read;
+                assertThat(readWithSums)
+                        .as("prediction rows read with current sums")
+                        .isLessThanOrEqualTo(edgeRows);
+                assertThat(readWithSums)
+                        .as("fewer than the range's rows of the panel's own series")
+                        .isLessThan(rowsInRange);
+                Map<String, Object> stat = runOverviewPanel(c, 6).get(0);
+
+                // A whole hour inside the range, and the prefix sums from it on, as a stale refresh would leave them.
+                Instant spoiled = (Instant) mae.get(2).get("time");
+                assertThat(spoiled).isEqualTo(spoiled.truncatedTo(ChronoUnit.HOURS));
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE accuracy_cumulative SET sum_abs_error = sum_abs_error + 1000"
+                                + " WHERE exchange = ? AND symbol = ? AND model_version = ? AND bucket >= ?")) {
+                    ps.setString(1, EXCHANGE);
+                    ps.setString(2, SYMBOLS.get(0));
+                    ps.setString(3, MODEL);
+                    ps.setObject(4, OffsetDateTime.ofInstant(spoiled, ZoneOffset.UTC));
+                    assertThat(ps.executeUpdate()).isPositive();
+                }
+                List<Map<String, Object>> spoiledMae = runOverviewPanel(c, 4);
+                assertThat(spoiledMae).hasSameSizeAs(mae);
+                for (int i = 0; i < mae.size(); i++) {
+                    if (spoiled.equals(mae.get(i).get("time"))) {
+                        assertThat(number(spoiledMae.get(i), "model MAE (1 h)"))
+                                .isGreaterThan(number(mae.get(i), "model MAE (1 h)"));
+                    } else {
+                        assertThat(spoiledMae.get(i)).isEqualTo(mae.get(i));
+                    }
+                }
+                assertThat(number(runOverviewPanel(c, 6).get(0), "MAE")).isGreaterThan(number(stat, "MAE"));
+                c.rollback();
+
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO accuracy_dirty (exchange, symbol, interval, bucket)"
+                            + " SELECT DISTINCT exchange, symbol, interval, date_trunc('hour', target_open_time)"
+                            + " FROM predictions");
+                }
+                read = predictionRowsRead(c);
+                List<Map<String, Object>> fromRows = runOverviewPanel(c, 4);
+                assertThat(predictionRowsRead(c) - read)
+                        .as("prediction rows read with every hour marked")
+                        .isGreaterThanOrEqualTo(rowsInRange)
+                        .isGreaterThan(readWithSums);
+                assertThat(fromRows).hasSameSizeAs(mae);
+                for (int i = 0; i < mae.size(); i++) {
+                    assertClose(fromRows.get(i), "model MAE (1 h)", number(mae.get(i), "model MAE (1 h)"));
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /**
+     * Rows of {@code predictions} this session has read, as AccuracyRollupITCase counts them: reported to the
+     * statistics at the end of a transaction at the earliest, so differences within one are exact.
+     */
+    private static long predictionRowsRead(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0)"
+                        + " FROM pg_stat_xact_user_tables WHERE relname = 'predictions'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     @Test
@@ -874,6 +1034,169 @@ class DashboardQueriesITCase {
         }
     }
 
+    // ---- accuracy_buckets(): the hourly sums the dashboards read (migration V9) ----
+
+    /**
+     * Per hour, the function gives what the rows give: for both versions of both symbols, over ranges on and off hour
+     * boundaries, inside one hour, around the whole series and after it; with the prefix sums current, then with a
+     * candle corrected in the middle of the series and not yet refreshed, then refreshed.
+     */
+    @Test
+    void accuracyBucketsGiveEachHoursRowLevelSumsWithCurrentAndWithStaleSums() throws SQLException {
+        try (Connection c = connect(db.writer())) {
+            assertThat(markers(c)).as("the seed's refresh left no hour marked").isZero();
+            assertBucketsAreTheRowLevelSums(c);
+
+            c.setAutoCommit(false);
+            try {
+                Seeded middle = resolvedInRange(Instant.EPOCH, now)
+                        .get(resolvedInRange(Instant.EPOCH, now).size() / 2);
+                Instant hour = middle.target().truncatedTo(ChronoUnit.HOURS);
+                Map<Instant, Map<String, Object>> before =
+                        buckets(c, SYMBOLS.get(0), MODEL, hour, hour.plusSeconds(3600));
+                // A corrected candle: the actual of a prediction hours before the newest one.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE candles SET close = close * 1.01"
+                        + " WHERE exchange = ? AND symbol = ? AND interval = '1m' AND open_time = ?")) {
+                    ps.setString(1, EXCHANGE);
+                    ps.setString(2, SYMBOLS.get(0));
+                    ps.setObject(3, OffsetDateTime.ofInstant(middle.target(), ZoneOffset.UTC));
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(markers(c)).as("the correction marked its hour").isPositive();
+                Map<Instant, Map<String, Object>> stale =
+                        buckets(c, SYMBOLS.get(0), MODEL, hour, hour.plusSeconds(3600));
+                assertThat(number(stale.get(hour), "sum_abs_error"))
+                        .as("the corrected hour, before a refresh")
+                        .isNotEqualTo(number(before.get(hour), "sum_abs_error"));
+                assertBucketsAreTheRowLevelSums(c);
+
+                assertThat(AccuracyRollups.refresh(c)).isPositive();
+                assertThat(markers(c)).isZero();
+                assertBucketsAreTheRowLevelSums(c);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static void assertBucketsAreTheRowLevelSums(Connection c) throws SQLException {
+        for (String symbol : SYMBOLS) {
+            List<Seeded> series =
+                    SEEDED.stream().filter(p -> p.symbol().equals(symbol)).toList();
+            Instant first = series.get(0).target();
+            Instant last = series.get(series.size() - 1).target();
+            Instant firstHour = first.truncatedTo(ChronoUnit.HOURS);
+            List<Instant[]> ranges = List.of(
+                    new Instant[] {first.minus(1, ChronoUnit.DAYS), last.plus(1, ChronoUnit.DAYS)},
+                    new Instant[] {firstHour.plusSeconds(3600), last.truncatedTo(ChronoUnit.HOURS)},
+                    new Instant[] {first.plusSeconds(17 * 60 + 5), last.minusSeconds(23 * 60)},
+                    new Instant[] {firstHour.plusSeconds(2 * 3600 + 5 * 60), firstHour.plusSeconds(2 * 3600 + 40 * 60)},
+                    new Instant[] {now.minus(RANGE), now},
+                    new Instant[] {last.plusSeconds(3600), last.plusSeconds(7200)});
+            for (String version : List.of(MODEL, CHALLENGER)) {
+                for (Instant[] range : ranges) {
+                    String where = symbol + " " + version + " [" + range[0] + ", " + range[1] + ")";
+                    Map<Instant, Map<String, Object>> fromFunction = buckets(c, symbol, version, range[0], range[1]);
+                    Map<Instant, Map<String, Object>> fromRows =
+                            rowLevelBuckets(c, symbol, version, range[0], range[1]);
+                    assertThat(fromFunction.keySet()).as(where).isEqualTo(fromRows.keySet());
+                    fromRows.forEach(
+                            (hour, expected) -> assertSameTerms(where + " " + hour, fromFunction.get(hour), expected));
+                }
+            }
+        }
+    }
+
+    /** The function's rows for one series and version, by hour, as the writer (which also sees its own changes). */
+    private static Map<Instant, Map<String, Object>> buckets(
+            Connection c, String symbol, String version, Instant from, Instant to) throws SQLException {
+        return byHour(c, "SELECT * FROM accuracy_buckets(?, ?, '1m', ?, ?, ?)", symbol, version, from, to);
+    }
+
+    /**
+     * The row-level answer: every additive term of V7's accuracy_terms summed per hour of target over the rows in
+     * [from, to), with no prefix sums involved. The terms are the function's own columns.
+     */
+    private static Map<Instant, Map<String, Object>> rowLevelBuckets(
+            Connection c, String symbol, String version, Instant from, Instant to) throws SQLException {
+        List<String> terms = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM accuracy_buckets('', '', '', '', now(), now())")) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                String name = rs.getMetaData().getColumnName(i);
+                if (!Set.of("bucket", "first_target", "last_target").contains(name)) {
+                    terms.add("COALESCE(sum(" + name + "), 0) AS " + name);
+                }
+            }
+        }
+        assertThat(terms).hasSizeGreaterThan(20);
+        return byHour(
+                c,
+                "SELECT date_trunc('hour', target_open_time) AS bucket, min(target_open_time) AS first_target,"
+                        + " max(target_open_time) AS last_target, " + String.join(", ", terms)
+                        + " FROM accuracy_terms WHERE exchange = ? AND symbol = ?"
+                        + " AND interval = '1m' AND model_version = ? AND target_open_time >= ? AND target_open_time < ?"
+                        + " GROUP BY 1",
+                symbol,
+                version,
+                from,
+                to);
+    }
+
+    private static Map<Instant, Map<String, Object>> byHour(
+            Connection c, String sql, String symbol, String version, Instant from, Instant to) throws SQLException {
+        Map<Instant, Map<String, Object>> rows = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, EXCHANGE);
+            ps.setString(2, symbol);
+            ps.setString(3, version);
+            ps.setObject(4, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            ps.setObject(5, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int k = 1; k <= md.getColumnCount(); k++) {
+                        Object value = rs.getObject(k);
+                        row.put(md.getColumnName(k), value instanceof Timestamp t ? t.toInstant() : value);
+                    }
+                    assertThat(rows.put((Instant) row.get("bucket"), row))
+                            .as("one row per hour")
+                            .isNull();
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Counts and target times exactly, sums to a relative 1e-9 (prefix-sum differences add in another order). */
+    private static void assertSameTerms(String where, Map<String, Object> actual, Map<String, Object> expected) {
+        assertThat(actual.keySet()).as(where).isEqualTo(expected.keySet());
+        expected.forEach((column, want) -> {
+            Object got = actual.get(column);
+            if (want instanceof Double w) {
+                assertThat(got).as(where + " " + column).isInstanceOf(Double.class);
+                assertThat((Double) got).as(where + " " + column).isCloseTo(w, within(1e-9 * Math.max(1, Math.abs(w))));
+            } else if (want instanceof Number w) {
+                // A count: bigint from the function, numeric (sum of bigints) from the rows.
+                assertThat(got).as(where + " " + column).isInstanceOf(Long.class);
+                assertThat(new BigDecimal(w.toString()))
+                        .as(where + " " + column)
+                        .isEqualByComparingTo(BigDecimal.valueOf((Long) got));
+            } else {
+                assertThat(got).as(where + " " + column).isEqualTo(want);
+            }
+        });
+    }
+
+    private static long markers(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM accuracy_dirty")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     // ---- expected values, straight from the definitions ----
 
     /**
@@ -916,6 +1239,37 @@ class DashboardQueriesITCase {
         return SEEDED.stream()
                 .filter(p -> p.symbol().equals(SYMBOLS.get(0)) && p.actual() != null && inRange(p, from, to))
                 .toList();
+    }
+
+    /**
+     * The first symbol's resolved predictions in [from, to) by hour of target, oldest first, keyed as the hourly panels
+     * draw them: at the hour's start, or at {@code from} for the hour it falls in.
+     */
+    private static Map<Instant, List<Seeded>> hourly(Instant from, Instant to) {
+        Map<Instant, List<Seeded>> hours = new TreeMap<>();
+        for (Seeded p : resolvedInRange(from, to)) {
+            if (p.target().isBefore(to)) {
+                Instant hour = p.target().truncatedTo(ChronoUnit.HOURS);
+                hours.computeIfAbsent(hour.isBefore(from) ? from : hour, h -> new ArrayList<>())
+                        .add(p);
+            }
+        }
+        return hours;
+    }
+
+    private static double meanAbs(List<Seeded> rows, ToDoubleFunction<Seeded> forecast) {
+        return rows.stream()
+                .mapToDouble(p -> Math.abs(forecast.applyAsDouble(p) - p.actual()))
+                .average()
+                .orElseThrow();
+    }
+
+    /** Share of the directional calls that were right; no call where the close or the forecast is the naive one. */
+    private static OptionalDouble directionAccuracy(List<Seeded> rows) {
+        return rows.stream()
+                .filter(p -> p.actual() != p.naive() && p.predicted() != p.naive())
+                .mapToDouble(p -> Math.signum(p.predicted() - p.naive()) == Math.signum(p.actual() - p.naive()) ? 1 : 0)
+                .average();
     }
 
     private static List<Seeded> withRaw(List<Seeded> rows) {
@@ -1007,6 +1361,15 @@ class DashboardQueriesITCase {
      * first values), as the reader; rows by column label, timestamps as Instants.
      */
     private static List<Map<String, Object>> runOverviewPanel(int id) {
+        try (Connection c = connect(db.reader())) {
+            return runOverviewPanel(c, id);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The same on a given connection: the writer's, to see its own uncommitted changes. */
+    private static List<Map<String, Object>> runOverviewPanel(Connection c, int id) {
         JsonNode dashboard = OpsFiles.readJson(OpsFiles.grafana().resolve("dashboards/chronoprice-overview.json"));
         JsonNode panel = panels(dashboard).stream()
                 .filter(p -> p.path("id").asInt() == id)
@@ -1024,8 +1387,7 @@ class DashboardQueriesITCase {
                 now,
                 INTERVAL);
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = connect(db.reader());
-                Statement st = c.createStatement();
+        try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
