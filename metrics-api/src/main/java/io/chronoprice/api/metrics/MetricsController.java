@@ -30,10 +30,12 @@ public class MetricsController {
 
     private final MetricsRepository metrics;
     private final SymbolRepository symbols;
+    private final ReportCache cache;
 
-    public MetricsController(MetricsRepository metrics, SymbolRepository symbols) {
+    public MetricsController(MetricsRepository metrics, SymbolRepository symbols, ReportCache cache) {
         this.metrics = metrics;
         this.symbols = symbols;
+        this.cache = cache;
     }
 
     @Operation(
@@ -71,15 +73,18 @@ public class MetricsController {
         SeriesKey key = series.key();
         String model = Params.modelVersion(modelVersion);
         Window span = Window.parse(window);
-        symbols.requireKnown(key.symbol());
-        return new MetricsReport(
-                key.exchange(),
-                key.symbol(),
-                key.interval(),
-                span.label(),
-                model,
-                NOMINAL_COVERAGE,
-                metrics.metrics(key, span, model),
-                metrics.comparison(key, span));
+        // An unknown symbol fails inside: only reports are cached, never a 404.
+        return cache.get(new ReportCache.Key(key, span, model), () -> {
+            symbols.requireKnown(key.symbol());
+            return new MetricsReport(
+                    key.exchange(),
+                    key.symbol(),
+                    key.interval(),
+                    span.label(),
+                    model,
+                    NOMINAL_COVERAGE,
+                    metrics.metrics(key, span, model),
+                    metrics.comparison(key, span));
+        });
     }
 }

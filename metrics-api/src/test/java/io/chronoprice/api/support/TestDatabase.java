@@ -40,14 +40,18 @@ public final class TestDatabase {
         return seed;
     }
 
-    /** Properties for {@code TestPropertyProvider}: the reader role as the default data source, a free port. */
+    /**
+     * Properties for {@code TestPropertyProvider}: the reader role as the default data source, a free port, and no
+     * report cache, so that a test sees its own writes at once (ReportCacheITCase turns it on).
+     */
     public static Map<String, String> apiProperties() {
         DbSettings reader = get().reader();
         return Map.of(
                 "datasources.default.url", reader.jdbcUrl(),
                 "datasources.default.username", reader.user(),
                 "datasources.default.password", reader.password(),
-                "micronaut.server.port", "-1");
+                "micronaut.server.port", "-1",
+                "chronoprice.metrics.cache-ttl", "0s");
     }
 
     public static Connection writer() throws SQLException {

@@ -1,0 +1,86 @@
+package io.chronoprice.api.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chronoprice.api.symbols.SeriesKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class ReportCacheTest {
+
+    private static final ReportCache.Key BTC =
+            new ReportCache.Key(new SeriesKey("binance", "BTCUSDT", "1m"), Window.DAY, null);
+    private static final ReportCache.Key ETH =
+            new ReportCache.Key(new SeriesKey("binance", "ETHUSDT", "1m"), Window.DAY, null);
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final AtomicInteger computed = new AtomicInteger();
+
+    @Test
+    void theSameQuestionWithinTheTtlIsAnsweredFromTheCacheAndRecomputedAfter() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+
+        MetricsReport first = cache.get(BTC, report("BTCUSDT"));
+        nanos.addAndGet(999_000_000L);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isSameAs(first);
+        assertThat(computed).hasValue(1);
+
+        cache.get(ETH, report("ETHUSDT"));
+        assertThat(computed).as("another question is computed").hasValue(2);
+
+        nanos.addAndGet(1_000_000L);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(first);
+        assertThat(computed).hasValue(3);
+    }
+
+    @Test
+    void aZeroTtlComputesEveryRequest() {
+        ReportCache cache = cache(Duration.ZERO, 100);
+
+        cache.get(BTC, report("BTCUSDT"));
+        cache.get(BTC, report("BTCUSDT"));
+
+        assertThat(computed).hasValue(2);
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
+    void aFailureIsNotCachedSoAnUnknownSymbolIsAskedAgain() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        Supplier<MetricsReport> unknown = () -> {
+            computed.incrementAndGet();
+            throw new IllegalArgumentException("unknown symbol");
+        };
+
+        assertThatThrownBy(() -> cache.get(BTC, unknown)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.get(BTC, unknown)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(computed).hasValue(2);
+    }
+
+    @Test
+    void theCacheNeverHoldsMoreThanItsEntries() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 3);
+
+        for (int i = 0; i < 10; i++) {
+            String symbol = "S" + i + "USDT";
+            cache.get(new ReportCache.Key(new SeriesKey("binance", symbol, "1m"), Window.ALL, null), report(symbol));
+            assertThat(cache.size()).isLessThanOrEqualTo(3);
+        }
+    }
+
+    private ReportCache cache(Duration ttl, int entries) {
+        return new ReportCache(new MetricsProperties(ttl, entries), nanos::get);
+    }
+
+    private Supplier<MetricsReport> report(String symbol) {
+        return () -> {
+            computed.incrementAndGet();
+            return new MetricsReport("binance", symbol, "1m", "24h", null, 0.8, List.of(), null);
+        };
+    }
+}
