@@ -31,8 +31,10 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WORK=$(mktemp -d)
 DB_PID=""
 API_PID=""
+UNCACHED_PID=""
+UNCACHED_PORT=$((API_PORT + 1))
 cleanup() {
-  proc_stop 30 "$API_PID" "$DB_PID"
+  proc_stop 30 "$API_PID" "$UNCACHED_PID" "$DB_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -99,11 +101,18 @@ seed_synthetic() {
 
 count() { sql -At -c "SELECT count(*) FROM predictions"; }
 
+# Two APIs on the same database: as configured (its /metrics/model reports cached for 1 s) on API_PORT, and one
+# that computes every report (CHRONOPRICE_API_METRICS_CACHE_TTL=0s) on API_PORT + 1, so both costs are measured.
 start_api() {
   CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$API_PORT \
     proc_start "$WORK/api.log" java -jar "$JAR"
   API_PID=$PROC_PID
+  CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$UNCACHED_PORT \
+    CHRONOPRICE_API_METRICS_CACHE_TTL=0s proc_start "$WORK/api-uncached.log" java -jar "$JAR"
+  UNCACHED_PID=$PROC_PID
   proc_wait_for "$API_PID" 120 API curl -sf "http://127.0.0.1:$API_PORT/health" || { tail -n 30 "$WORK/api.log" >&2; exit 1; }
+  proc_wait_for "$UNCACHED_PID" 120 API curl -sf "http://127.0.0.1:$UNCACHED_PORT/health" ||
+    { tail -n 30 "$WORK/api-uncached.log" >&2; exit 1; }
 }
 
 # Prints "req/s p50 p99 errors" of one wrk run after a warm-up.
@@ -131,6 +140,11 @@ run_phase() {
     log "wrk $path with $rows prediction rows"
     read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$API_PORT$path")
     RESULTS+=("| \`$path\` | $rows | $rps | $p50 | $p99 | $errors |")
+    if [[ $path == /metrics/* ]]; then
+      log "wrk $path with $rows prediction rows, uncached"
+      read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$UNCACHED_PORT$path")
+      RESULTS+=("| \`$path\` (uncached) | $rows | $rps | $p50 | $p99 | $errors |")
+    fi
   done
 }
 
