@@ -17,9 +17,10 @@
 #              (its close time on the replay exchange's clock, mapped to wall time through /api/v3/time: at speed
 #              1 exchange time = wall time + a constant) until GET /price/latest?symbol=S first returns it, and
 #              until GET /price/prediction?symbol=S first returns the prediction made from it (windowEndOpenTime);
-#              each symbol is polled every BENCH_POLL_MS ms (default 50) from its candle's close until both are seen
-#              (at most 10 s), and not in between. Figures: n, p50, p99 (nearest rank), max. PSS is sampled again
-#              at the end; the larger of the two is reported.
+#              each symbol and endpoint is polled every BENCH_POLL_MS ms (default 50; its own thread and connection)
+#              from the candle's close until it is seen (at most 10 s), and not in between; the time is that of the
+#              first such answer's arrival. Figures: n, p50, p99 (nearest rank), max. PSS is sampled again at the
+#              end; the larger of the two samples is reported.
 # "The stack": the launcher shell, the JVMs of PostgreSQL (embedded), replay exchange, Flink job (MiniCluster)
 # and metrics-api, the postmaster and all its processes, and Prometheus (see stack_probe.py). The build and the
 # model registration that `up` does first are not measured.

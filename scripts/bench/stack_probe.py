@@ -188,37 +188,37 @@ def caught_up(replay_url, api_url, symbols):
 
 def fresh(replay_url, api_url, symbols, seconds, poll_ms, out_path):
     """For every candle that closes in the next SECONDS: from its close (exchange time mapped to wall time; speed 1)
-    until /price/latest first returns it and /price/prediction first returns the prediction made from it. Each
-    symbol is polled every POLL_MS from its close until both are seen (or 10 s), and not at all in between."""
+    until /price/latest first returns it, and until /price/prediction first returns the prediction made from it.
+    Each (symbol, endpoint) has its own thread and connection, which polls every POLL_MS from the candle's close
+    until it sees it (or 10 s), and not at all in between; the time taken is the first such answer's arrival."""
     offset, rtt = exchange_offset_ms(replay_url)
     print(f"exchange clock - wall clock = {offset:.0f} ms (round trip {rtt:.1f} ms)", file=sys.stderr)
     end = time.time() + seconds
     lines = []
     lock = threading.Lock()
+    readers = {"latest": latest_open, "prediction": prediction_window_end}
 
-    def watch(symbol):
+    def watch(symbol, what):
         conn = http.client.HTTPConnection(*host_port(api_url), timeout=5)
+        read = readers[what]
         while True:
-            now_exchange = time.time() * 1000 + offset
-            open_ms = (int(now_exchange) // MINUTE_MS) * MINUTE_MS  # the candle open now
+            open_ms = (int(time.time() * 1000 + offset) // MINUTE_MS) * MINUTE_MS  # the candle open now
             close_wall = (open_ms + MINUTE_MS - offset) / 1000
             if close_wall > end:
                 return
             time.sleep(max(0.0, close_wall - time.time()))
-            seen = {"latest": None, "prediction": None}
-            while time.time() < close_wall + 10 and None in seen.values():
+            lag = None
+            while lag is None and time.time() < close_wall + 10:
                 t = time.time()
-                if seen["latest"] is None and (latest_open(conn, symbol) or 0) >= open_ms:
-                    seen["latest"] = time.time() - close_wall
-                if seen["prediction"] is None and (prediction_window_end(conn, symbol) or 0) >= open_ms:
-                    seen["prediction"] = time.time() - close_wall
-                time.sleep(max(0.0, poll_ms / 1000 - (time.time() - t)))
+                if (read(conn, symbol) or 0) >= open_ms:
+                    lag = time.time() - close_wall
+                else:
+                    time.sleep(max(0.0, poll_ms / 1000 - (time.time() - t)))
             with lock:
-                for what, lag in seen.items():
-                    lines.append(f"{what} {symbol} {open_ms} {'timeout' if lag is None else f'{lag:.3f}'}")
+                lines.append(f"{what} {symbol} {open_ms} {'timeout' if lag is None else f'{lag:.3f}'}")
             time.sleep(1)
 
-    threads = [threading.Thread(target=watch, args=(s,)) for s in symbols]
+    threads = [threading.Thread(target=watch, args=(s, w)) for s in symbols for w in readers]
     for t in threads:
         t.start()
     for t in threads:
