@@ -20,7 +20,9 @@
 #              each symbol and endpoint is polled every BENCH_POLL_MS ms (default 50; its own thread and connection)
 #              from the candle's close until it is seen (at most 10 s), and not in between; the time is that of the
 #              first such answer's arrival. Figures: n, p50, p99 (nearest rank), max. PSS is sampled again at the
-#              end; the larger of the two samples is reported.
+#              end; the larger of the two samples is reported. Logged too: where the time goes, from the same
+#              candles' rows: close -> the candle row's ingested_at (the sink's insert) and close -> the champion's
+#              prediction's created_at (the job's scoring).
 # "The stack": the launcher shell, the JVMs of PostgreSQL (embedded), replay exchange, Flink job (MiniCluster)
 # and metrics-api, the postmaster and all its processes, and Prometheus (see stack_probe.py). The build and the
 # model registration that `up` does first are not measured.
@@ -128,6 +130,10 @@ log "freshness period: $FRESHNESS s, polling each symbol every $POLL_MS ms from 
 "${PROBE[@]}" fresh "$REPLAY" "$API" "$SYMBOL_LIST" "$FRESHNESS" "$POLL_MS" "$WORK/fresh.txt"
 "${PROBE[@]}" pss "$CHRONOPRICE_LOCAL_DIR" "$UP_PID" >"$WORK/pss-end.txt"
 alive
+# Where that time goes, from the rows' own timestamps (n, p50, p99, max in s after the close).
+"${PROBE[@]}" stages "$PG_PORT" "$WORK/fresh.txt" >"$WORK/stages.txt" || log "could not read the rows' timestamps"
+awk '{printf "[bench stack] close -> %s: n %d, p50 %s s, p99 %s s, max %s s\n", $1, $2, $3, $4, $5}' \
+  "$WORK/stages.txt" >&2
 
 "${PROBE[@]}" cpu "$WORK/cpu-before.json" "$WORK/cpu-after.json" >"$WORK/cpu.txt"
 "${PROBE[@]}" summary "$WORK/fresh.txt" >"$WORK/fresh-summary.txt"

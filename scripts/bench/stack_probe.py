@@ -9,6 +9,7 @@
                                                        prediction are readable on the API
   stack_probe.py fresh REPLAY_URL API_URL SYMBOLS SECONDS POLL_MS OUT
                                                        candle close -> readable on the API, one line per candle
+  stack_probe.py stages PG_PORT OUT                    the same candles' close -> row written / prediction made
   stack_probe.py summary OUT                           n, p50, p99, max per endpoint, as "key value" lines
 
 Components: the PID files ./chronoprice up writes in LOCAL_DIR (postgres, replay-exchange, flink-job, metrics-api,
@@ -193,6 +194,8 @@ def fresh(replay_url, api_url, symbols, seconds, poll_ms, out_path):
     until it sees it (or 10 s), and not at all in between; the time taken is the first such answer's arrival."""
     offset, rtt = exchange_offset_ms(replay_url)
     print(f"exchange clock - wall clock = {offset:.0f} ms (round trip {rtt:.1f} ms)", file=sys.stderr)
+    with open(out_path + ".offset", "w") as f:
+        f.write(f"{offset:.0f}\n")
     end = time.time() + seconds
     lines = []
     lock = threading.Lock()
@@ -225,6 +228,44 @@ def fresh(replay_url, api_url, symbols, seconds, poll_ms, out_path):
         t.join()
     with open(out_path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def stages(pg_port, fresh_path):
+    """Where the time goes, from the database: for the candles of FRESH_PATH, close -> the candle row's ingested_at
+    (the insert's transaction start: when the job's sink flushed it) and close -> the prediction's created_at (set
+    by the job when it scored the window), both v. the close on the exchange's clock mapped to wall time."""
+    import subprocess
+
+    with open(fresh_path + ".offset") as f:
+        offset = float(f.read())
+    opens = set()
+    with open(fresh_path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4:
+                opens.add(int(parts[2]))
+    if not opens:
+        return
+    sql = (
+        "SELECT 'candle-row', (extract(epoch FROM c.ingested_at) * 1000)::bigint - (extract(epoch FROM c.open_time)"
+        " * 1000)::bigint FROM candles c WHERE c.open_time BETWEEN to_timestamp(%d / 1000.0) AND to_timestamp(%d /"
+        " 1000.0) UNION ALL SELECT 'prediction-created', (extract(epoch FROM p.created_at) * 1000)::bigint -"
+        " (extract(epoch FROM p.window_end_open_time) * 1000)::bigint FROM predictions p JOIN models m USING"
+        " (model_version) WHERE m.status = 'champion' AND p.window_end_open_time BETWEEN to_timestamp(%d / 1000.0)"
+        " AND to_timestamp(%d / 1000.0)"
+    ) % (min(opens), max(opens), min(opens), max(opens))
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", pg_port, "-U", "chronoprice_reader", "-d", "chronoprice", "-AtF", " ",
+         "-c", sql],
+        env=dict(os.environ, PGPASSWORD="reader-local"), capture_output=True, text=True, check=True).stdout
+    by = {}
+    for line in out.splitlines():
+        what, ms = line.split()
+        # ms is wall time minus open time on the exchange's clock: less the interval and the clock offset
+        by.setdefault(what, []).append((int(ms) - MINUTE_MS + offset) / 1000)
+    for what, lags in sorted(by.items()):
+        lags.sort()
+        print(f"{what} {len(lags)} {percentile(lags, 50):.2f} {percentile(lags, 99):.2f} {lags[-1]:.2f}")
 
 
 def percentile(sorted_values, q):
@@ -277,6 +318,8 @@ def main(argv):
         return caught_up(argv[2], argv[3], argv[4].split(","))
     elif cmd == "fresh":
         fresh(argv[2], argv[3], argv[4].split(","), float(argv[5]), float(argv[6]), argv[7])
+    elif cmd == "stages":
+        stages(argv[2], argv[3])
     elif cmd == "summary":
         summary(argv[2])
     else:
