@@ -113,11 +113,15 @@ public final class PostgresSinks {
         return new FailoverSafeJdbcSink<>(jdbc);
     }
 
-    /** Batched, flushed at least every second (and on every checkpoint by the sink itself), with retries. */
+    /**
+     * Batched, with retries; flushed when 500 rows are buffered, every 200 ms, and on every checkpoint by the sink
+     * itself. The interval bounds how long a live row waits to be readable (the API's freshness is the source's
+     * close lag plus this); a backfill fills its batches long before.
+     */
     private static JdbcExecutionOptions executionOptions() {
         return JdbcExecutionOptions.builder()
                 .withBatchSize(500)
-                .withBatchIntervalMs(1000)
+                .withBatchIntervalMs(200)
                 .withMaxRetries(5)
                 .build();
     }

@@ -79,7 +79,7 @@ public final class CandleSourceBuilder {
         return this;
     }
 
-    /** How long after a candle's close, in exchange time, it is polled (default 500 ms). */
+    /** How long after a candle's close, in exchange time, it is polled (default 200 ms). */
     public CandleSourceBuilder closeLag(Duration lag) {
         config.set(CandleSourceOptions.CLOSE_LAG, checkNotNull(lag, "lag"));
         return this;

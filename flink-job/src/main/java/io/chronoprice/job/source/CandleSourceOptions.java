@@ -54,8 +54,9 @@ public final class CandleSourceOptions {
 
     public static final ConfigOption<Duration> CLOSE_LAG = ConfigOptions.key("candle-source.close-lag")
             .durationType()
-            .defaultValue(Duration.ofMillis(500))
-            .withDescription("How long after a candle's close (in exchange time) it is polled.");
+            .defaultValue(Duration.ofMillis(200))
+            .withDescription("How long after a candle's close (in exchange time) it is polled. A candle the"
+                    + " exchange has not closed yet is polled again shortly after (candle-source.min-poll-delay).");
 
     public static final ConfigOption<Duration> REQUEST_TIMEOUT = ConfigOptions.key("candle-source.request-timeout")
             .durationType()
