@@ -9,7 +9,8 @@
 #   3. API: metrics-api/bench/load.sh, /price/latest and /metrics/model with ~10k and BENCH_ROWS (10M) rows
 #   4. the local stack: scripts/bench/stack.sh, memory, idle CPU and candle-close-to-API freshness
 # BENCH_PARTS (default "scoring backtest api stack") picks parts; BENCH_QUICK=1 shrinks every part for a
-# trial run (its figures are not comparable). Takes about 25 minutes on 2 cores, most of it the 10M-row fill.
+# trial run (its figures are not comparable). Takes about 40 minutes on 2 cores: the 10M-row fill and the stack's
+# ten minutes at real time take most of it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -152,7 +153,7 @@ PY
 stack() {
   log "the local stack: scripts/bench/stack.sh"
   local env=()
-  [[ -n "$QUICK" ]] && env=(BENCH_QUICK=1)
+  [[ -n "$QUICK" ]] && env=(BENCH_SETTLE=20 BENCH_IDLE=40 BENCH_FRESHNESS=120)
   env "${env[@]}" "$ROOT/scripts/bench/stack.sh" >"$WORK/stack.rows"
   mapfile -t -O "${#ROWS[@]}" ROWS <"$WORK/stack.rows"
 }
