@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * the migrations. Port 0 picks a free port; a null data directory means a temporary one.
      */
     public static EmbeddedDatabase start(int port, Path dataDir, String writerPassword, String readerPassword) {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        // zonky waits 10 s by default; a first start on a busy 2-core host (initdb included) can take longer.
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
         if (port != 0) {
             builder.setPort(port);
         }
