@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chronoprice.api.symbols.SeriesKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -82,5 +87,46 @@ class ReportCacheTest {
             computed.incrementAndGet();
             return new MetricsReport("binance", symbol, "1m", "24h", null, 0.8, List.of(), null);
         };
+    }
+
+    @Test
+    void whileAnExpiredReportIsRecomputedTheOthersGetItAndNobodyComputesItTwice() throws Exception {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        MetricsReport old = cache.get(BTC, report("BTCUSDT"));
+        nanos.addAndGet(2_000_000_000L);
+        CountDownLatch computing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<MetricsReport> recompute = pool.submit(() -> cache.get(BTC, () -> {
+                computing.countDown();
+                await(release);
+                return report("BTCUSDT").get();
+            }));
+            computing.await();
+
+            assertThat(cache.get(BTC, report("BTCUSDT")))
+                    .as("the expired report, meanwhile")
+                    .isSameAs(old);
+            release.countDown();
+            MetricsReport fresh = recompute.get(10, TimeUnit.SECONDS);
+            assertThat(fresh).isNotSameAs(old);
+            assertThat(cache.get(BTC, report("BTCUSDT"))).isSameAs(fresh);
+            assertThat(computed)
+                    .as("the first report and the one recomputation")
+                    .hasValue(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
