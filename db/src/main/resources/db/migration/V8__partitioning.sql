@@ -44,8 +44,8 @@
 -- same columns, defaults, checks, comments, keys and indexes, each month of the existing rows (and the current
 -- and next month) given its partition, the rows copied, the old tables dropped, and the views, triggers and
 -- grants recreated as V7 left them. It holds both tables exclusively while it copies, and needs the tables' size
--- again in free disk until it ends: 2.5 minutes for 5M candles and 5M predictions on a 2-core host shared with other
--- work (benchmarks/partitioning-bench.sh).
+-- again in free disk until it ends: 2.5-4 minutes for 5M candles and 5M predictions on 2 cores
+-- (benchmarks/partitioning-bench.sh).
 
 -- The range [lo, hi) of a range partition; NULL stands for MINVALUE / MAXVALUE.
 CREATE FUNCTION partition_range(part regclass, OUT lo timestamptz, OUT hi timestamptz)
