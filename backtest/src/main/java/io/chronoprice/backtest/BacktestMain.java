@@ -122,7 +122,9 @@ public final class BacktestMain {
             ModelMetadata model = JobMain.run(options, label, replay.baseUri().toString(), symbols, firstOpenTime);
             double seconds = (System.nanoTime() - start) / 1e9;
             // The run's rows become prefix sums at once, rather than at the next poll of a live job (if any).
-            AccuracyRollups.refresh(options.db());
+            try (Connection c = options.db().connect()) {
+                AccuracyRollups.refresh(c);
+            }
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
                     + options.backtestDataDir() + "; educational use only)\n");
             System.out.printf(

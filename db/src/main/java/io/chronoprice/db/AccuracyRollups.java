@@ -26,11 +26,4 @@ public final class AccuracyRollups {
             return rs.getInt(1);
         }
     }
-
-    /** The same, on a connection of its own. */
-    public static int refresh(DbSettings db) throws SQLException {
-        try (Connection c = db.connect()) {
-            return refresh(c);
-        }
-    }
 }

@@ -47,14 +47,12 @@ public final class MonthlyPartitions {
     }
 
     /**
-     * What a running job does every poll, on a connection of its own: the current and next month of {@code now}, then
-     * the months the gaps hold rows of (a replay's or a backfill's past months). Returns the partitions created.
+     * What a running job does every poll: the current and next month of {@code now}, then the months the gaps hold
+     * rows of (a replay's or a backfill's past months). Returns the partitions created.
      */
-    public static int maintain(DbSettings db, Instant now) throws SQLException {
-        try (Connection c = db.connect()) {
-            Instant nextMonth =
-                    OffsetDateTime.ofInstant(now, ZoneOffset.UTC).plusMonths(1).toInstant();
-            return ensure(c, now, nextMonth) + fileGapRows(c);
-        }
+    public static int maintain(Connection c, Instant now) throws SQLException {
+        Instant nextMonth =
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC).plusMonths(1).toInstant();
+        return ensure(c, now, nextMonth) + fileGapRows(c);
     }
 }

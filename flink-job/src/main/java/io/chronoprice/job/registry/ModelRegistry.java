@@ -189,10 +189,16 @@ public final class ModelRegistry {
 
     /** The scored versions of {@code interval} that have their bytes in the registry, champion first. */
     public RegistrySnapshot snapshot(String interval) throws SQLException {
+        try (Connection c = connect()) {
+            return snapshot(c, interval);
+        }
+    }
+
+    /** The same, on the caller's connection. */
+    public static RegistrySnapshot snapshot(Connection c, String interval) throws SQLException {
         List<RegisteredModel> models = new ArrayList<>();
-        try (Connection c = connect();
-                PreparedStatement ps = c.prepareStatement("SELECT model_version, status, artifact_sha256, artifact"
-                        + " FROM models WHERE interval = ? AND status <> 'retired' AND artifact IS NOT NULL")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT model_version, status, artifact_sha256, artifact"
+                + " FROM models WHERE interval = ? AND status <> 'retired' AND artifact IS NOT NULL")) {
             ps.setString(1, interval);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -3,6 +3,7 @@ package io.chronoprice.job.registry;
 import io.chronoprice.db.AccuracyRollups;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.db.MonthlyPartitions;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * logged and counted, never fatal: the job goes on scoring with the models it has. When automatic promotion is
  * on, it runs here too, as the job is the one component with the writer's credentials that is always running; so
  * do the refresh of the accuracy prefix sums and the upkeep of the monthly partitions.
+ *
+ * <p>All three run on one connection kept from poll to poll: a new connection every poll cost PostgreSQL a backend
+ * start each time, most of an idle stack's database CPU. A failed step drops the connection, and the next step
+ * opens a new one, so a database restart costs a poll at most.
  */
 public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot> {
 
@@ -31,6 +36,7 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
     private final AutoPromotion promotion;
 
     private transient ModelRegistry registry;
+    private transient Connection connection;
     private transient RegistrySnapshot last;
     private transient Counter readFailures;
     private transient Counter accuracyRefreshFailures;
@@ -73,8 +79,9 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         refreshAccuracy();
         RegistrySnapshot current;
         try {
-            current = registry.snapshot(interval);
+            current = ModelRegistry.snapshot(connection(), interval);
         } catch (SQLException e) {
+            dropConnection();
             readFailures.inc();
             LOG.warn("Model registry not readable ({}); scoring goes on with the models loaded", e.getMessage());
             return RegistrySnapshot.NO_CHANGE;
@@ -89,6 +96,11 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         return current;
     }
 
+    @Override
+    public void close() {
+        dropConnection();
+    }
+
     /**
      * Gives the current and next month their partitions before rows of them are written, and files into their months
      * the rows that landed in a gap partition (a replay's or a backfill's past months). A failure (e.g. 500 ms waiting
@@ -96,11 +108,12 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
      */
     private void maintainPartitions() {
         try {
-            int created = MonthlyPartitions.maintain(db, Instant.now());
+            int created = MonthlyPartitions.maintain(connection(), Instant.now());
             if (created > 0) {
                 LOG.info("{} monthly partition(s) created", created);
             }
         } catch (SQLException e) {
+            dropConnection();
             partitionFailures.inc();
             LOG.warn("Monthly partitions not maintained ({}); rows wait in a gap partition", e.getMessage());
         }
@@ -112,10 +125,30 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
      */
     private void refreshAccuracy() {
         try {
-            AccuracyRollups.refresh(db);
+            AccuracyRollups.refresh(connection());
         } catch (SQLException e) {
+            dropConnection();
             accuracyRefreshFailures.inc();
             LOG.warn("Accuracy sums not refreshed ({}); the API reads the rows meanwhile", e.getMessage());
         }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = db.connect();
+        }
+        return connection;
+    }
+
+    private void dropConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the registry connection failed", e);
+        }
+        connection = null;
     }
 }
