@@ -16,6 +16,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=SCRIPTDIR/../lib/processes.sh
 source "$ROOT/scripts/lib/processes.sh"
+# shellcheck source=SCRIPTDIR/../lib/jvm.sh
+source "$ROOT/scripts/lib/jvm.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$ROOT/scripts/bench/lib.sh"
 PARTS=${BENCH_PARTS:-scoring backtest api stack}
 QUICK=${BENCH_QUICK:-}
 PG_PORT=${BENCH_PG_PORT:-54392}      # the backtests' database; the API part's is BENCH_API_PG_PORT (54391)
@@ -32,9 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 row() { ROWS+=("| $1 | $2 | ${3:--} | ${4:--} |"); }
-met() { python3 -c "import sys; print('yes' if $1 else 'no')"; }
-classpath() { echo "$ROOT/$1/target/classes:$(cat "$ROOT/$1/target/classpath.txt")"; }
-flink_jvm_flags() { sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' "$ROOT/pom.xml"; }
 
 scoring() {
   local args=(-f 1 -wi 2 -w 2s -i 3 -r 2s)
@@ -120,7 +121,7 @@ backtests() {
   row "$what, scoring batch 64 (the default)" \
     "$(python3 -c "print(f'{$BT_CANDLES / $BT_SECONDS:,.0f} candles/s ({$BT_CANDLES / $BT_CPU:,.0f} per CPU-second),' \
       f' {($BT_CANDLES / $BT_SECONDS) / ($c1 / $s1):.2f}x batch 1')")" ">= 25,000 candles/s" \
-    "$(met "$BT_CANDLES / $BT_SECONDS >= 25000")"
+    "$(yes_no "$BT_CANDLES / $BT_SECONDS >= 25000")"
   # The next parts start their own processes: this database would only take memory from them.
   proc_stop 30 "$DB_PID"
   DB_PID=""

@@ -38,6 +38,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/scripts/bench"
 # shellcheck source=SCRIPTDIR/../lib/processes.sh
 source "$ROOT/scripts/lib/processes.sh"
+# shellcheck source=SCRIPTDIR/lib.sh
+source "$HERE/lib.sh"
 log() { printf '[bench stack] %s\n' "$*" >&2; }
 
 SETTLE=${BENCH_SETTLE:-60}
@@ -148,7 +150,6 @@ awk 'NR == FNR {cpu[$1] = $2; next} {printf "[bench stack]   %-16s %8.1f MiB %3d
   "$WORK/cpu.txt" "$PSS_FILE" >&2
 log "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-yes_no() { if awk "BEGIN {exit !($1)}"; then echo yes; else echo no; fi; }
 for what in latest prediction; do
   read -r _ n p50 p99 max timeouts < <(grep "^$what " "$WORK/fresh-summary.txt" || echo "$what 0 - - - 0")
   endpoint="/price/$what"

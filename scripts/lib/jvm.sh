@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# How the scripts start the project's JVMs from the modules that `./chronoprice` built (`mvn install` plus
+# target/classpath.txt in each module). Sourced by ./chronoprice and scripts/bench/run.sh.
+
+CHRONOPRICE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+classpath() { # module dir -> classes + dependencies
+  echo "$CHRONOPRICE_ROOT/$1/target/classes:$(cat "$CHRONOPRICE_ROOT/$1/target/classpath.txt")"
+}
+
+# The JVM flags Flink needs on Java 17, kept once in the root pom.
+flink_jvm_flags() {
+  sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' "$CHRONOPRICE_ROOT/pom.xml"
+}
+
+# For the local run's JVMs, which hold little and are mostly idle: the serial collector with a heap that starts
+# small keeps each one's memory close to what it uses (G1 and the default initial heap, 1/64 of RAM, keep far more
+# touched); C1 alone spares the C2 compiler's CPU and memory; and the performance counters (jstat's) are sampled
+# every second rather than every 50 ms, which was a JVM's largest idle cost. Each gets a -Xmx of its own.
+# shellcheck disable=SC2034
+LEAN_JVM="-XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:PerfDataSamplingInterval=1000"
