@@ -2,6 +2,7 @@ package io.chronoprice.job.sink;
 
 import java.io.IOException;
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -26,35 +27,57 @@ import org.slf4j.LoggerFactory;
  * its {@code CommittableCollector} on every checkpoint, the copy registers the {@code pendingCommittables} gauge a
  * second time, and the TaskManager logs a metric name collision per sink subtask and checkpoint. So this sink
  * exposes only the writer. Exactly-once (XA) delivery would need the committer back; it is not used here.
+ *
+ * <p>A buffered row waits at most {@code flushDelayMs}: its write registers a processing-time timer that flushes
+ * the buffer, unless a timer is pending already. The connector's own interval flush would instead wake a thread of
+ * every writer every interval, rows or not, which is most of what an idle live job does; this timer exists only
+ * while rows wait.
  */
 final class FailoverSafeJdbcSink<T> implements Sink<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverSafeJdbcSink.class);
 
     private final JdbcSink<T> delegate;
+    private final long flushDelayMs;
 
-    /** {@code delegate} must be an at-least-once sink ({@code JdbcSinkBuilder.buildAtLeastOnce}). */
-    FailoverSafeJdbcSink(JdbcSink<T> delegate) {
+    /**
+     * {@code delegate} must be an at-least-once sink ({@code JdbcSinkBuilder.buildAtLeastOnce}) without an interval
+     * flush of its own ({@code withBatchIntervalMs(0)}).
+     */
+    FailoverSafeJdbcSink(JdbcSink<T> delegate, long flushDelayMs) {
         this.delegate = delegate;
+        this.flushDelayMs = flushDelayMs;
     }
 
     @Override
     public Writer<T> createWriter(WriterInitContext context) throws IOException {
-        return new Writer<>(delegate.createWriter(context));
+        return new Writer<>(delegate.createWriter(context), context.getProcessingTimeService(), flushDelayMs);
     }
 
-    /** The JDBC writer with a {@code close()} that logs instead of throwing. */
+    /** The JDBC writer with a timed flush, and a {@code close()} that logs instead of throwing. */
     static final class Writer<T> implements SinkWriter<T> {
 
         private final JdbcWriter<T> delegate;
+        private final ProcessingTimeService time;
+        private final long flushDelayMs;
+        private boolean flushPending;
 
-        Writer(JdbcWriter<T> delegate) {
+        Writer(JdbcWriter<T> delegate, ProcessingTimeService time, long flushDelayMs) {
             this.delegate = delegate;
+            this.time = time;
+            this.flushDelayMs = flushDelayMs;
         }
 
         @Override
         public void write(T element, Context context) throws IOException, InterruptedException {
             delegate.write(element, context);
+            if (!flushPending) {
+                flushPending = true;
+                time.registerTimer(time.getCurrentProcessingTime() + flushDelayMs, now -> {
+                    flushPending = false;
+                    delegate.flush(false);
+                });
+            }
         }
 
         @Override

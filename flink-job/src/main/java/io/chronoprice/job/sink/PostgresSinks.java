@@ -110,18 +110,24 @@ public final class PostgresSinks {
     }
 
     private static <T> Sink<T> sink(JdbcSink<T> jdbc) {
-        return new FailoverSafeJdbcSink<>(jdbc);
+        return new FailoverSafeJdbcSink<>(jdbc, FLUSH_DELAY_MS);
     }
 
     /**
-     * Batched, with retries; flushed when 500 rows are buffered, every 200 ms, and on every checkpoint by the sink
-     * itself. The interval bounds how long a live row waits to be readable (the API's freshness is the source's
-     * close lag plus this); a backfill fills its batches long before.
+     * How long a buffered row waits at most before it is written: it bounds how long a live row waits to be readable
+     * (the API's freshness is the source's close lag plus this), while a backfill or a backtest still writes a
+     * hundred or more rows per statement batch at its rate.
+     */
+    static final long FLUSH_DELAY_MS = 100;
+
+    /**
+     * Batched, with retries; flushed when 500 rows are buffered, {@link #FLUSH_DELAY_MS} after a row arrives in an
+     * empty buffer ({@link FailoverSafeJdbcSink}'s timer, hence no interval here), and on every checkpoint.
      */
     private static JdbcExecutionOptions executionOptions() {
         return JdbcExecutionOptions.builder()
                 .withBatchSize(500)
-                .withBatchIntervalMs(200)
+                .withBatchIntervalMs(0)
                 .withMaxRetries(5)
                 .build();
     }

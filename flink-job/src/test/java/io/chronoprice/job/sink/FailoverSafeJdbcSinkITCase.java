@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The candle sink as Flink's sink writer operator runs it, against a real PostgreSQL: rows are durable at each
- * checkpoint barrier, and closing the writer while PostgreSQL is gone does not throw (which would exit the whole
+ * checkpoint barrier and once their flush delay has passed, and closing the writer while PostgreSQL is gone does not throw (which would exit the whole
  * TaskManager during a failover), where the connector's own writer does.
  */
 class FailoverSafeJdbcSinkITCase {
@@ -67,6 +67,28 @@ class FailoverSafeJdbcSinkITCase {
             harness.prepareSnapshotPreBarrier(1);
 
             assertThat(count()).isEqualTo(CANDLES.size());
+        }
+    }
+
+    @Test
+    void aBufferedRowIsWrittenOnceTheFlushDelayHasPassedAndNoTimerWaitsOnAnEmptyBuffer() throws Exception {
+        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
+            harness.open();
+            harness.setProcessingTime(1_000);
+            assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
+
+            harness.processElement(new StreamRecord<>(CANDLES.get(0)));
+            harness.setProcessingTime(1_050);
+            harness.processElement(new StreamRecord<>(CANDLES.get(1)));
+            assertThat(harness.getProcessingTimeService().getNumActiveTimers())
+                    .as("one flush for the whole buffer")
+                    .isEqualTo(1);
+            harness.setProcessingTime(1_000 + PostgresSinks.FLUSH_DELAY_MS - 1);
+            assertThat(count()).isZero();
+
+            harness.setProcessingTime(1_000 + PostgresSinks.FLUSH_DELAY_MS);
+            assertThat(count()).as("the first row's delay bounds both").isEqualTo(2);
+            assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
         }
     }
 
