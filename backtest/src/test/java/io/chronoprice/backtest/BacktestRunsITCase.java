@@ -67,6 +67,8 @@ class BacktestRunsITCase {
                     .satisfies(r -> {
                         assertThat(r.candles()).isEqualTo(2 * 121);
                         assertThat(r.predictions()).isEqualTo(2 * 121);
+                        assertThat(r.firstCandle()).isEqualTo("2021-05-14T00:00:00Z");
+                        assertThat(r.lastCandle()).isEqualTo("2021-05-14T02:00:00Z");
                     });
 
             long[] deleted = BacktestRuns.drop(c, "A");
@@ -129,6 +131,10 @@ class BacktestRunsITCase {
                                                 .replace("?", "'m'")));
                 assertThat(lookup).as(table).doesNotContain("Seq Scan");
             }
+            // --list never reads live rows either: each run's rows are reached by its exchange name.
+            assertThat(String.join("\n", strings(c, "EXPLAIN " + BacktestRuns.LIST)))
+                    .doesNotContain("Seq Scan")
+                    .contains("Index Cond: (exchange = e.exchange)");
             st.execute("RESET enable_seqscan");
 
             long[] deleted = BacktestRuns.drop(c, "m");
