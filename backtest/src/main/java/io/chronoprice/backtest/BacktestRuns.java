@@ -68,10 +68,9 @@ public final class BacktestRuns {
             + " GROUP BY 1 ORDER BY first_candle";
 
     public static List<Run> list(Connection c) throws SQLException {
-        String sql = LIST;
         List<Run> runs = new ArrayList<>();
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
+                ResultSet rs = st.executeQuery(LIST)) {
             while (rs.next()) {
                 runs.add(new Run(
                         rs.getString("label"),

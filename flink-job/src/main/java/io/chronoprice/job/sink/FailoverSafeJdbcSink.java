@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A buffered row waits at most {@code flushDelayMs}: its write registers a processing-time timer that flushes
  * the buffer, unless a timer is pending already. The connector's own interval flush would instead wake a thread of
- * every writer every interval, rows or not, which is most of what an idle live job does; this timer exists only
- * while rows wait.
+ * every writer every interval, rows or not, which an idle live job pays for nothing; this timer exists only while
+ * rows wait.
  */
 final class FailoverSafeJdbcSink<T> implements Sink<T> {
 

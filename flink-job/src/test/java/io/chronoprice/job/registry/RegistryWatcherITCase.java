@@ -33,6 +33,9 @@ import org.junit.jupiter.api.Test;
 
 class RegistryWatcherITCase {
 
+    private static final List<String> COUNTERS =
+            List.of("registryReadFailures", "accuracyRefreshFailures", "partitionMaintenanceFailures");
+
     private static EmbeddedDatabase db;
 
     private final RecordingMetrics metrics = new RecordingMetrics();
@@ -100,9 +103,6 @@ class RegistryWatcherITCase {
         assertThat(watcherBackends()).hasSize(1).doesNotContain(lost);
         assertThat(watcher.map(2L)).isSameAs(RegistrySnapshot.NO_CHANGE);
     }
-
-    private static final List<String> COUNTERS =
-            List.of("registryReadFailures", "accuracyRefreshFailures", "partitionMaintenanceFailures");
 
     /** The writer's backends other than the test's own. */
     private static List<Integer> watcherBackends() throws SQLException {
