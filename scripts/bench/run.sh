@@ -78,10 +78,8 @@ backtest() { # dir label [job flags...]
   local dir=$1 label=$2 pg0 pg1 jvm
   shift 2
   pg0=$(pg_cpu)
-  # shellcheck disable=SC2046
   { TIMEFORMAT='%U %S'; time CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" \
-    java $(flink_jvm_flags) -Dlog4j.configurationFile="$ROOT/deploy/local/log4j2-quiet.properties" \
-    -cp "$(classpath backtest)" io.chronoprice.backtest.BacktestMain --backtest "$dir" --run-label "$label" \
+    backtest_main log4j2-quiet.properties --backtest "$dir" --run-label "$label" \
     --parallelism 2 --checkpoint-dir "file://$WORK/checkpoints" "$@" >"$WORK/$label.out" 2>"$WORK/$label.log"; } \
     2>"$WORK/$label.time"
   pg1=$(pg_cpu)

@@ -13,6 +13,16 @@ flink_jvm_flags() {
   sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' "$CHRONOPRICE_ROOT/pom.xml"
 }
 
+# The backtest CLI (io.chronoprice.backtest.BacktestMain) with the JVM flags Flink needs and a log4j2
+# configuration of deploy/local: `./chronoprice backtest` and the bench's backtests.
+backtest_main() { # log4j2-file [BacktestMain args...]
+  local log_config=$1
+  shift
+  # shellcheck disable=SC2046
+  java $(flink_jvm_flags) -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
+    -cp "$(classpath backtest)" io.chronoprice.backtest.BacktestMain "$@"
+}
+
 # For the local run's JVMs, which hold little and are mostly idle: the serial collector with a heap that starts
 # small keeps each one's memory close to what it uses (G1 and the default initial heap, 1/64 of RAM, keep far more
 # touched); C1 alone spares the C2 compiler's CPU and memory; and the performance counters (jstat's) are sampled
