@@ -27,8 +27,14 @@ public final class BacktestRuns {
     public record Run(String label, long candles, long predictions, Instant firstCandle, Instant lastCandle) {}
 
     /** Every table that files rows by exchange name, the accuracy sums and their change markers included. */
-    static final List<String> TABLES =
-            List.of("predictions", "candles", "candle_gaps", "accuracy_cumulative", "accuracy_dirty");
+    static final List<String> TABLES = List.of(
+            "predictions",
+            "candles",
+            "candle_gaps",
+            "accuracy_cumulative",
+            "accuracy_dirty",
+            "loss_difference_cumulative",
+            "loss_difference_dirty");
 
     private static final String RUN_OF = "split_part(exchange, '@', 2)";
 

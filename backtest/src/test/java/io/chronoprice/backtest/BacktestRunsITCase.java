@@ -77,6 +77,7 @@ class BacktestRunsITCase {
             // change markers, which the deletes themselves file.
             assertThat(deleted).startsWith(2 * 121, 2 * 121, 2, 2 * 3);
             assertThat(deleted[4]).isPositive();
+            assertThat(deleted[6]).as("the pair sums' markers").isPositive();
             for (String table : BacktestRuns.TABLES) {
                 assertThat(exchanges(c, table)).as(table).doesNotContain("binance@a", "coinbase@a");
             }

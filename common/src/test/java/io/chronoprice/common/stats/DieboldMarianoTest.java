@@ -3,6 +3,7 @@ package io.chronoprice.common.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,61 @@ class DieboldMarianoTest {
         assertThat(DieboldMariano.test(new double[] {0.2, 0.2, 0.2}).statistic())
                 .isNaN();
         assertThat(DieboldMariano.test(new double[0]).n()).isZero();
+    }
+
+    @Test
+    void theSumsFormGivesTheTestOfTheValues() {
+        Random random = new Random(7);
+        for (int n : new int[] {2, 3, 50, 129, 1000, 20_000}) {
+            // Autocorrelated, with a small mean: the centring terms at both ends matter.
+            double[] d = new double[n];
+            double previous = 0;
+            for (int t = 0; t < n; t++) {
+                previous = 0.6 * previous + random.nextGaussian();
+                d[t] = 0.05 + previous;
+            }
+            DieboldMariano.Result expected = DieboldMariano.test(d);
+            DieboldMariano.Result fromSums = fromSums(d);
+
+            assertThat(fromSums.n()).isEqualTo(n);
+            assertThat(fromSums.lags()).isEqualTo(expected.lags());
+            assertThat(fromSums.meanDifference()).isCloseTo(expected.meanDifference(), within(1e-12));
+            assertThat(fromSums.statistic()).as("n = %d", n).isCloseTo(expected.statistic(), within(1e-9));
+            assertThat(fromSums.pValue()).isCloseTo(expected.pValue(), within(1e-9));
+        }
+    }
+
+    @Test
+    void theSumsFormFindsNoStatisticForConstantDifferences() {
+        assertThat(fromSums(new double[] {0.2, 0.2, 0.2, 0.2}).statistic()).isNaN();
+        assertThat(fromSums(new double[500]).statistic()).isNaN();
+        assertThat(fromSums(new double[] {0.3}).statistic()).isNaN();
+    }
+
+    @Test
+    void lagsStopAtTheMostTheSumsKeep() {
+        assertThat(DieboldMariano.neweyWestLags(26_000_000)).isEqualTo(63);
+        assertThat(DieboldMariano.neweyWestLags(1_000_000_000)).isEqualTo(DieboldMariano.MAX_LAGS);
+    }
+
+    private static DieboldMariano.Result fromSums(double[] d) {
+        double sum = 0;
+        for (double v : d) {
+            sum += v;
+        }
+        double[] products = new double[DieboldMariano.MAX_LAGS + 1];
+        for (int k = 0; k < products.length; k++) {
+            for (int t = k; t < d.length; t++) {
+                products[k] += d[t] * d[t - k];
+            }
+        }
+        int ends = Math.min(d.length, DieboldMariano.MAX_LAGS);
+        return DieboldMariano.fromSums(
+                d.length,
+                sum,
+                products,
+                Arrays.copyOfRange(d, 0, ends),
+                Arrays.copyOfRange(d, d.length - ends, d.length));
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 
 /**
  * {@code GET /metrics/model}: live accuracy per model version, and the champion and challengers compared on the same
@@ -76,6 +77,8 @@ public class MetricsController {
         // An unknown symbol fails inside: only reports are cached, never a 404.
         return cache.get(new ReportCache.Key(key, span, model), () -> {
             symbols.requireKnown(key.symbol());
+            // Every version's metrics, once: the comparison covers them all whatever the filter.
+            List<ModelMetrics> versions = metrics.metrics(key, span, null);
             return new MetricsReport(
                     key.exchange(),
                     key.symbol(),
@@ -83,8 +86,12 @@ public class MetricsController {
                     span.label(),
                     model,
                     NOMINAL_COVERAGE,
-                    metrics.metrics(key, span, model),
-                    metrics.comparison(key, span));
+                    model == null
+                            ? versions
+                            : versions.stream()
+                                    .filter(m -> m.modelVersion().equals(model))
+                                    .toList(),
+                    metrics.comparison(key, span, versions));
         });
     }
 }

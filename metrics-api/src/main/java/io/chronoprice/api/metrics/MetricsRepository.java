@@ -9,13 +9,16 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}: PostgreSQL scans the window's rows
- * once (primary-key range) and returns a row per model version; Java only derives the Wilson bounds from the counts. The comparison of versions on common targets needs each target's errors in time order
- * (the Diebold-Mariano variance depends on their autocorrelation), so {@link #LOSSES} returns those rows and
- * {@link VersionComparisons} does the rest in Java with chronoprice-stats.
+ * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}, and the comparison of the scored
+ * versions on their common targets from {@code loss_difference_parts()} (migration V10): both from prefix sums, so a
+ * window costs the same whatever it holds. Java derives the Wilson bounds from the counts and the Diebold-Mariano
+ * test from the sums (chronoprice-stats). Three or more scored versions are compared on the targets all of them
+ * predicted, which pairwise sums cannot give: {@link #LOSSES} then returns the window's rows.
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
@@ -55,6 +58,73 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + "\n  AND o.actual_close IS NOT NULL"
             + IN_WINDOW
             + "ORDER BY o.target_open_time, o.model_version\n";
+
+    /**
+     * The pieces of the window of two versions a < b from which {@link PairWindow#of} puts together their
+     * comparison; the arrays come as text (PostgreSQL writes a float8 in the fewest digits that read back exactly).
+     */
+    String PAIR_PARTS = "SELECT p.part, p.target_open_time, p.d, p.abs_error_a, p.abs_error_b, p.naive_abs_error_a,"
+            + " p.naive_abs_error_b, p.targets, p.last_target, array_to_string(p.lag_products, ',') AS lag_products,"
+            + " array_to_string(p.before_tail, ',') AS before_tail, array_to_string(p.tail, ',') AS tail"
+            + "\nFROM loss_difference_parts(:exchange, :symbol, :interval, :versionA, :versionB, " + WINDOW_START
+            + ") p\n";
+
+    /** The first and last resolved target of one version in the window: an index probe from each end. */
+    String RESOLVED_RANGE = "SELECT"
+            + "\n  (SELECT o.target_open_time FROM prediction_outcomes o WHERE " + SeriesKey.SQL_FILTER
+            + " AND o.model_version = :modelVersion AND o.actual_close IS NOT NULL" + IN_WINDOW
+            + "   ORDER BY o.target_open_time LIMIT 1) AS first_target,"
+            + "\n  (SELECT o.target_open_time FROM prediction_outcomes o WHERE " + SeriesKey.SQL_FILTER
+            + " AND o.model_version = :modelVersion AND o.actual_close IS NOT NULL" + IN_WINDOW
+            + "   ORDER BY o.target_open_time DESC LIMIT 1) AS last_target\n";
+
+    /** One row of {@link #PAIR_PARTS}: a target of the part {@code front}, {@code head} or {@code back}, or the clean sums. */
+    @Introspected
+    record PairPart(
+            String part,
+            @Nullable Instant targetOpenTime,
+            @Nullable Double d,
+            @Nullable Double absErrorA,
+            @Nullable Double absErrorB,
+            @Nullable Double naiveAbsErrorA,
+            @Nullable Double naiveAbsErrorB,
+            @Nullable Long targets,
+            @Nullable Instant lastTarget,
+            @Nullable String lagProducts,
+            @Nullable String beforeTail,
+            @Nullable String tail) {
+
+        PairWindow.Target target() {
+            return new PairWindow.Target(targetOpenTime, d, absErrorA, absErrorB, naiveAbsErrorA, naiveAbsErrorB);
+        }
+
+        PairWindow.Clean clean() {
+            return new PairWindow.Clean(
+                    targets,
+                    absErrorA,
+                    absErrorB,
+                    naiveAbsErrorA,
+                    naiveAbsErrorB,
+                    targetOpenTime,
+                    lastTarget,
+                    numbers(lagProducts),
+                    numbers(beforeTail),
+                    numbers(tail));
+        }
+
+        private static double[] numbers(String text) {
+            return text.isEmpty()
+                    ? new double[0]
+                    : Arrays.stream(text.split(","))
+                            .mapToDouble(Double::parseDouble)
+                            .toArray();
+        }
+    }
+
+    /** One row of {@link #RESOLVED_RANGE}. */
+    @Introspected
+    record ResolvedRange(
+            @Nullable Instant firstTarget, @Nullable Instant lastTarget) {}
 
     /** One row of {@link #LOSSES}. */
     @Introspected
@@ -141,15 +211,70 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
     @Query(value = LOSSES, nativeQuery = true)
     List<Loss> losses(String exchange, String symbol, String interval, @Nullable Double windowSeconds);
 
+    @Query(value = PAIR_PARTS, nativeQuery = true)
+    List<PairPart> pairParts(
+            String exchange,
+            String symbol,
+            String interval,
+            String versionA,
+            String versionB,
+            @Nullable Double windowSeconds);
+
+    @Query(value = RESOLVED_RANGE, nativeQuery = true)
+    List<ResolvedRange> resolvedRange(
+            String exchange, String symbol, String interval, String modelVersion, @Nullable Double windowSeconds);
+
     default List<ModelMetrics> metrics(SeriesKey key, Window window, @Nullable String modelVersion) {
         return rows(key.exchange(), key.symbol(), key.interval(), modelVersion, seconds(window)).stream()
                 .map(Row::toMetrics)
                 .toList();
     }
 
-    /** The champion and the challengers on the targets of the window that all of them predicted and are resolved. */
-    default VersionComparison comparison(SeriesKey key, Window window) {
-        return VersionComparisons.of(losses(key.exchange(), key.symbol(), key.interval(), seconds(window)));
+    /**
+     * The champion and the challengers on the targets of the window that all of them predicted and are resolved.
+     *
+     * @param versions every version's metrics over the same window (unfiltered {@link #metrics})
+     */
+    default VersionComparison comparison(SeriesKey key, Window window, List<ModelMetrics> versions) {
+        List<ModelMetrics> scored = versions.stream()
+                .filter(m -> m.status() != null && VersionComparisons.SCORED.contains(m.status()) && m.resolved() > 0)
+                .toList();
+        Double seconds = seconds(window);
+        return switch (scored.size()) {
+            case 0 -> VersionComparisons.of(List.of());
+            case 1 -> {
+                ModelMetrics only = scored.get(0);
+                ResolvedRange range = resolvedRange(
+                                key.exchange(), key.symbol(), key.interval(), only.modelVersion(), seconds)
+                        .get(0);
+                yield VersionComparisons.ofOne(only, range.firstTarget(), range.lastTarget());
+            }
+            case 2 -> {
+                ModelMetrics a = scored.get(0);
+                ModelMetrics b = scored.get(1);
+                yield VersionComparisons.ofTwo(a, b, pairWindow(key, a.modelVersion(), b.modelVersion(), seconds));
+            }
+            default -> VersionComparisons.of(losses(key.exchange(), key.symbol(), key.interval(), seconds));
+        };
+    }
+
+    /** Versions {@code a < b} on their common resolved targets of the window. */
+    private PairWindow pairWindow(SeriesKey key, String a, String b, @Nullable Double seconds) {
+        List<PairWindow.Target> front = new ArrayList<>();
+        List<PairWindow.Target> back = new ArrayList<>();
+        List<Double> head = new ArrayList<>();
+        PairWindow.Clean clean = null;
+        for (PairPart part : pairParts(key.exchange(), key.symbol(), key.interval(), a, b, seconds)) {
+            switch (part.part()) {
+                case "front" -> front.add(part.target());
+                case "head" -> head.add(part.d());
+                case "clean" -> clean = part.clean();
+                case "back" -> back.add(part.target());
+                default -> throw new IllegalStateException("unknown part " + part.part());
+            }
+        }
+        return PairWindow.of(
+                front, clean, head.stream().mapToDouble(Double::doubleValue).toArray(), back);
     }
 
     private static Double seconds(Window window) {

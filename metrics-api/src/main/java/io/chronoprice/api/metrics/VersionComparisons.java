@@ -1,6 +1,7 @@
 package io.chronoprice.api.metrics;
 
 import io.chronoprice.common.stats.DieboldMariano;
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,20 +9,68 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Builds a {@link VersionComparison} from the window's resolved losses of the scored versions: finds the targets
- * every version predicted, averages each version's errors over exactly those, and tests each challenger against
- * the champion with chronoprice-stats' {@link DieboldMariano}, the same test the job's promotion rule uses.
+ * Builds a {@link VersionComparison} of the scored versions (the champion and the challengers): on the targets every
+ * one of them predicted, each version's errors averaged over exactly those, and each challenger tested against the
+ * champion with chronoprice-stats' {@link DieboldMariano}, the same test the job's promotion rule uses. One version
+ * is compared on its own resolved targets ({@link #ofOne}) and two from the sums of their loss differences
+ * ({@link #ofTwo}); three or more from the window's rows ({@link #of}).
  */
 final class VersionComparisons {
 
     static final String CHAMPION = "champion";
+    /** The statuses of the versions the job scores, and so compares. */
+    static final Set<String> SCORED = Set.of(CHAMPION, "challenger");
     /** The significance level of the verdicts, the one the promotion rule defaults to. */
     static final double ALPHA = 0.05;
 
     private VersionComparisons() {}
+
+    /** The only scored version: its resolved targets of the window are the common ones. */
+    static VersionComparison ofOne(ModelMetrics only, @Nullable Instant firstTarget, @Nullable Instant lastTarget) {
+        return new VersionComparison(
+                only.champion() ? only.modelVersion() : null,
+                only.resolved(),
+                firstTarget,
+                lastTarget,
+                List.of(new CommonTargetMetrics(
+                        only.modelVersion(), only.status(), only.champion(), only.mae(), only.naiveMae(), only.mase())),
+                List.of());
+    }
+
+    /** Two scored versions, {@code a} before {@code b} in version order, on their common targets {@code w}. */
+    static VersionComparison ofTwo(ModelMetrics a, ModelMetrics b, PairWindow w) {
+        long n = w.targets();
+        CommonTargetMetrics onA = common(a, n, w.sumAbsErrorA(), w.sumNaiveAbsErrorA());
+        CommonTargetMetrics onB = common(b, n, w.sumAbsErrorB(), w.sumNaiveAbsErrorB());
+        ModelMetrics champion = a.champion() ? a : b.champion() ? b : null;
+        List<ChallengerTest> tests = new ArrayList<>();
+        if (champion == a) {
+            tests.add(test(b.modelVersion(), a.modelVersion(), w.test(true)));
+        } else if (champion == b) {
+            tests.add(test(a.modelVersion(), b.modelVersion(), w.test(false)));
+        }
+        return new VersionComparison(
+                champion == null ? null : champion.modelVersion(),
+                n,
+                w.firstTarget(),
+                w.lastTarget(),
+                champion == b ? List.of(onB, onA) : List.of(onA, onB),
+                tests);
+    }
+
+    private static CommonTargetMetrics common(ModelMetrics m, long n, double absSum, double naiveSum) {
+        return new CommonTargetMetrics(
+                m.modelVersion(),
+                m.status(),
+                m.champion(),
+                n == 0 ? null : absSum / n,
+                n == 0 ? null : naiveSum / n,
+                n == 0 || naiveSum == 0 ? null : absSum / naiveSum);
+    }
 
     /** @param losses one row per (target, version), oldest target first, as {@link MetricsRepository#LOSSES} reads */
     static VersionComparison of(List<MetricsRepository.Loss> losses) {

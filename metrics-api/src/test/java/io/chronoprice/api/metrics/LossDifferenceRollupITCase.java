@@ -1,0 +1,299 @@
+package io.chronoprice.api.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chronoprice.api.support.ExpectedComparison;
+import io.chronoprice.api.support.SeedData;
+import io.chronoprice.api.support.TestDatabase;
+import io.chronoprice.common.stats.DieboldMariano;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The comparison of two versions from migration V10's prefix sums of their loss differences gives the numbers of the
+ * textbook computation on the rows ({@link ExpectedComparison}) for every window, with current sums, with none, and
+ * with a change not refreshed yet. The series is the seeded real BTCUSDT candles with the champion's forecasts and
+ * a challenger's on all but every 17th target, copied under a backtest run's name so nothing else reads them.
+ */
+class LossDifferenceRollupITCase {
+
+    private static final String EXCHANGE = "binance@pair-test";
+    private static final String SYMBOL = "BTCUSDT";
+    private static final String A = SeedData.MODEL_1;
+    private static final String B = SeedData.MODEL_2;
+
+    /** {@link MetricsRepository#PAIR_PARTS} with plain parameters and the window start given. */
+    private static final String PARTS = MetricsRepository.PAIR_PARTS.replace(
+            ":exchange, :symbol, :interval, :versionA, :versionB, " + MetricsRepository.WINDOW_START,
+            "?, ?, '1m', ?, ?, ?");
+
+    private static SeedData seed;
+    private static final Map<Instant, Double> closes = new HashMap<>();
+    private static final Map<String, Map<Instant, SeedData.Prediction>> byVersion = new HashMap<>();
+
+    @BeforeAll
+    static void copySeries() throws SQLException {
+        seed = TestDatabase.seed();
+        List<SeedData.Candle> candles = seed.candles(SYMBOL);
+        byVersion.put(A, new HashMap<>());
+        byVersion.put(B, new HashMap<>());
+        try (Connection c = TestDatabase.writer()) {
+            c.setAutoCommit(false);
+            for (SeedData.Candle candle : candles) {
+                TestDatabase.insertCandle(c, EXCHANGE, candle);
+                closes.put(candle.openTime(), candle.close());
+            }
+            for (SeedData.Prediction p : seed.predictions(SYMBOL)) {
+                if (p.modelVersion().equals(A)) {
+                    TestDatabase.insertPrediction(c, EXCHANGE, p);
+                    byVersion.get(A).put(p.target(), p);
+                }
+            }
+            for (int i = 1; i <= candles.size(); i++) {
+                if (i % 17 != 0) {
+                    SeedData.Prediction p = SeedData.challenger(candles, i);
+                    TestDatabase.insertPrediction(c, EXCHANGE, p);
+                    byVersion.get(B).put(p.target(), p);
+                }
+            }
+            c.commit();
+            // As autovacuum does in production: without statistics the planner takes any partition for empty.
+            try (Statement st = c.createStatement()) {
+                st.execute("ANALYZE predictions, candles");
+            }
+        }
+    }
+
+    @AfterAll
+    static void removeTheCopy() throws SQLException {
+        try (Connection c = TestDatabase.writer()) {
+            for (String table : List.of(
+                    "predictions",
+                    "candles",
+                    "accuracy_cumulative",
+                    "accuracy_dirty",
+                    "loss_difference_cumulative",
+                    "loss_difference_dirty")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE exchange = ?")) {
+                    ps.setString(1, EXCHANGE);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    @Test
+    void sumsGiveTheTextbookComparisonForEveryWindow() throws SQLException {
+        try (Connection c = TestDatabase.writer()) {
+            markEveryHourChanged(c);
+            int fromSums = assertEveryWindowAsExpected(c);
+            assertThat(fromSums)
+                    .as("windows read from the sums with every hour changed")
+                    .isZero();
+
+            TestDatabase.refreshAccuracy(c);
+            assertThat(markers(c)).isZero();
+            assertThat(assertEveryWindowAsExpected(c))
+                    .as("windows read from the sums once refreshed")
+                    .isGreaterThan(10);
+
+            // The sums are what it read: spoil them (rolled back) and the whole window's statistic moves.
+            c.setAutoCommit(false);
+            DieboldMariano.Result before = window(c, null).test(false);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE loss_difference_cumulative SET lag_products[2] = lag_products[2] * 2"
+                        + " WHERE exchange = '" + EXCHANGE + "'");
+            }
+            assertThat(window(c, null).test(false).statistic()).isNotCloseTo(before.statistic(), within(1e-3));
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aCorrectedCandleInsideTheHistoryIsReadFromTheRowsUntilTheNextRefresh() throws SQLException {
+        List<SeedData.Candle> candles = seed.candles(SYMBOL);
+        SeedData.Candle middle = candles.get(candles.size() / 2);
+        try (Connection c = TestDatabase.writer()) {
+            TestDatabase.refreshAccuracy(c);
+            setClose(c, middle, middle.close() * 1.01);
+            closes.put(middle.openTime(), middle.close() * 1.01);
+            assertThat(markers(c)).isPositive();
+            assertEveryWindowAsExpected(c);
+
+            TestDatabase.refreshAccuracy(c);
+            assertThat(assertEveryWindowAsExpected(c)).isGreaterThan(10);
+        } finally {
+            try (Connection c = TestDatabase.writer()) {
+                setClose(c, middle, middle.close());
+                closes.put(middle.openTime(), middle.close());
+            }
+        }
+    }
+
+    /** Checks every window against the rows; returns how many were read from the sums. */
+    private static int assertEveryWindowAsExpected(Connection c) throws SQLException {
+        int fromSums = 0;
+        for (Instant after : windowStarts()) {
+            PairWindow got = window(c, after);
+            List<Instant> common = byVersion.get(A).keySet().stream()
+                    .filter(t -> byVersion.get(B).containsKey(t) && closes.containsKey(t))
+                    .filter(t -> after == null || t.isAfter(after))
+                    .sorted()
+                    .toList();
+            String where = "after " + after;
+            assertThat(got.targets()).as(where).isEqualTo(common.size());
+            if (common.isEmpty()) {
+                continue;
+            }
+            double[] d = new double[common.size()];
+            double absA = 0;
+            double absB = 0;
+            for (int i = 0; i < d.length; i++) {
+                double y = closes.get(common.get(i));
+                double ea = Math.abs(byVersion.get(A).get(common.get(i)).predicted() - y);
+                double eb = Math.abs(byVersion.get(B).get(common.get(i)).predicted() - y);
+                d[i] = ea - eb;
+                absA += ea;
+                absB += eb;
+            }
+            assertThat(got.firstTarget()).as(where).isEqualTo(common.get(0));
+            assertThat(got.lastTarget()).as(where).isEqualTo(common.get(common.size() - 1));
+            assertThat(got.sumAbsErrorA()).as(where).isCloseTo(absA, within(1e-9 * absA));
+            assertThat(got.sumAbsErrorB()).as(where).isCloseTo(absB, within(1e-9 * absB));
+            if (d.length >= 2) {
+                // The champion (a) against the challenger (b) as the API tests it: d = |e_b| - |e_a|.
+                double[] challengerMinusChampion =
+                        java.util.Arrays.stream(d).map(v -> -v).toArray();
+                ExpectedComparison.Test expected = ExpectedComparison.dieboldMariano(challengerMinusChampion);
+                DieboldMariano.Result r = got.test(true);
+                assertThat(r.lags()).as(where).isEqualTo(expected.lags());
+                assertThat(r.meanDifference()).as(where).isCloseTo(expected.meanDifference(), within(1e-9));
+                assertThat(r.statistic()).as(where).isCloseTo(expected.statistic(), within(1e-7));
+                assertThat(r.pValue()).as(where).isCloseTo(expected.pValue(), within(1e-6));
+            }
+            if (readFromSums(c, after)) {
+                fromSums++;
+            }
+        }
+        return fromSums;
+    }
+
+    /** Windows starting on, just after and between hour boundaries, from before the first target to the last. */
+    private static List<Instant> windowStarts() {
+        List<SeedData.Candle> candles = seed.candles(SYMBOL);
+        Instant first = candles.get(0).openTime();
+        Instant last = candles.get(candles.size() - 1).openTime();
+        List<Instant> starts = new ArrayList<>();
+        starts.add(null);
+        starts.add(first.minus(1, ChronoUnit.DAYS));
+        for (Instant t = first.truncatedTo(ChronoUnit.HOURS); !t.isAfter(last); t = t.plus(97, ChronoUnit.MINUTES)) {
+            starts.add(t);
+            starts.add(t.truncatedTo(ChronoUnit.HOURS));
+            starts.add(t.truncatedTo(ChronoUnit.HOURS).minusSeconds(60));
+        }
+        starts.add(last.minus(3, ChronoUnit.HOURS));
+        starts.add(last.minusSeconds(60));
+        starts.add(last);
+        return starts;
+    }
+
+    private static PairWindow window(Connection c, Instant after) throws SQLException {
+        List<PairWindow.Target> front = new ArrayList<>();
+        List<PairWindow.Target> back = new ArrayList<>();
+        List<Double> head = new ArrayList<>();
+        PairWindow.Clean clean = null;
+        for (MetricsRepository.PairPart part : parts(c, after)) {
+            switch (part.part()) {
+                case "front" -> front.add(part.target());
+                case "head" -> head.add(part.d());
+                case "clean" -> clean = part.clean();
+                default -> back.add(part.target());
+            }
+        }
+        return PairWindow.of(
+                front, clean, head.stream().mapToDouble(Double::doubleValue).toArray(), back);
+    }
+
+    private static boolean readFromSums(Connection c, Instant after) throws SQLException {
+        return parts(c, after).stream().anyMatch(p -> p.part().equals("clean"));
+    }
+
+    private static List<MetricsRepository.PairPart> parts(Connection c, Instant after) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PARTS)) {
+            ps.setString(1, EXCHANGE);
+            ps.setString(2, SYMBOL);
+            ps.setString(3, A);
+            ps.setString(4, B);
+            ps.setObject(5, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
+            List<MetricsRepository.PairPart> parts = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parts.add(new MetricsRepository.PairPart(
+                            rs.getString("part"),
+                            instant(rs, "target_open_time"),
+                            (Double) rs.getObject("d"),
+                            (Double) rs.getObject("abs_error_a"),
+                            (Double) rs.getObject("abs_error_b"),
+                            (Double) rs.getObject("naive_abs_error_a"),
+                            (Double) rs.getObject("naive_abs_error_b"),
+                            (Long) rs.getObject("targets"),
+                            instant(rs, "last_target"),
+                            rs.getString("lag_products"),
+                            rs.getString("before_tail"),
+                            rs.getString("tail")));
+                }
+            }
+            return parts;
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static void setClose(Connection c, SeedData.Candle candle, double close) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE candles SET close = ?"
+                + " WHERE exchange = ? AND symbol = ? AND interval = '1m' AND open_time = ?")) {
+            ps.setDouble(1, close);
+            ps.setString(2, EXCHANGE);
+            ps.setString(3, SYMBOL);
+            ps.setObject(4, OffsetDateTime.ofInstant(candle.openTime(), ZoneOffset.UTC));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static void markEveryHourChanged(Connection c) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO loss_difference_dirty (exchange, symbol, interval, bucket)"
+                        + " SELECT DISTINCT exchange, symbol, interval, date_trunc('hour', target_open_time)"
+                        + " FROM predictions WHERE exchange = ?")) {
+            ps.setString(1, EXCHANGE);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long markers(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM loss_difference_dirty WHERE exchange = '" + EXCHANGE + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
