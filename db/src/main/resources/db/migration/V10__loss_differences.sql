@@ -132,6 +132,10 @@ BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('chronoprice.refresh_loss_differences')) THEN
         RETURN -1;
     END IF;
+    -- Most of the job's polls find nothing to do.
+    IF NOT EXISTS (SELECT 1 FROM loss_difference_dirty) THEN
+        RETURN 0;
+    END IF;
     -- 65 products, the last 64 d (for the tail), 65 hourly sums and 65 running totals, written out once here.
     SELECT string_agg(format('d * lag(d, %s) OVER w AS p%s', k, k), ', ' ORDER BY k)
     INTO products FROM generate_series(1, 64) k;
