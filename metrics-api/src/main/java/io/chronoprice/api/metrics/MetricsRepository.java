@@ -9,7 +9,6 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -260,21 +259,7 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
 
     /** Versions {@code a < b} on their common resolved targets of the window. */
     private PairWindow pairWindow(SeriesKey key, String a, String b, @Nullable Double seconds) {
-        List<PairWindow.Target> front = new ArrayList<>();
-        List<PairWindow.Target> back = new ArrayList<>();
-        List<Double> head = new ArrayList<>();
-        PairWindow.Clean clean = null;
-        for (PairPart part : pairParts(key.exchange(), key.symbol(), key.interval(), a, b, seconds)) {
-            switch (part.part()) {
-                case "front" -> front.add(part.target());
-                case "head" -> head.add(part.d());
-                case "clean" -> clean = part.clean();
-                case "back" -> back.add(part.target());
-                default -> throw new IllegalStateException("unknown part " + part.part());
-            }
-        }
-        return PairWindow.of(
-                front, clean, head.stream().mapToDouble(Double::doubleValue).toArray(), back);
+        return PairWindow.of(pairParts(key.exchange(), key.symbol(), key.interval(), a, b, seconds));
     }
 
     private static Double seconds(Window window) {

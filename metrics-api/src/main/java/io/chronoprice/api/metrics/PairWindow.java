@@ -3,6 +3,7 @@ package io.chronoprice.api.metrics;
 import io.chronoprice.common.stats.DieboldMariano;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,6 +49,24 @@ record PairWindow(
             double[] before,
             double[] tail) {}
 
+    /** The window from the rows of {@link MetricsRepository#PAIR_PARTS}, in the order the database returns them. */
+    static PairWindow of(List<MetricsRepository.PairPart> parts) {
+        List<Target> front = new ArrayList<>();
+        List<Target> back = new ArrayList<>();
+        List<Double> head = new ArrayList<>();
+        Clean clean = null;
+        for (MetricsRepository.PairPart part : parts) {
+            switch (part.part()) {
+                case "front" -> front.add(part.target());
+                case "head" -> head.add(part.d());
+                case "clean" -> clean = part.clean();
+                case "back" -> back.add(part.target());
+                default -> throw new IllegalStateException("unknown part " + part.part());
+            }
+        }
+        return of(front, clean, head.stream().mapToDouble(Double::doubleValue).toArray(), back);
+    }
+
     /**
      * The window as the sequence {@code front}, then the clean hours (when there are any), then {@code back}.
      *
@@ -56,7 +75,7 @@ record PairWindow(
      */
     static PairWindow of(List<Target> front, @Nullable Clean clean, double[] head, List<Target> back) {
         if (clean == null) {
-            List<Target> all = new java.util.ArrayList<>(front);
+            List<Target> all = new ArrayList<>(front);
             all.addAll(back);
             double[] d = all.stream().mapToDouble(Target::d).toArray();
             return sum(all, 0, 0, 0, 0, 0).with(products(d), first(d), last(d), timeOf(all, true), timeOf(all, false));

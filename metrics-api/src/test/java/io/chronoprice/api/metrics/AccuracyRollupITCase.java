@@ -56,24 +56,17 @@ class AccuracyRollupITCase {
     /** Leaves the shared database as the other tests expect it. */
     @AfterAll
     static void removeTheCopy() throws SQLException {
-        try (Connection c = TestDatabase.writer()) {
-            for (String table : List.of("predictions", "candles", "accuracy_cumulative", "accuracy_dirty")) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE exchange = ?")) {
-                    ps.setString(1, EXCHANGE);
-                    ps.executeUpdate();
-                }
-            }
-        }
+        TestDatabase.deleteExchange(EXCHANGE);
     }
 
     @Test
     void prefixSumsGiveTheRowLevelNumbersForEveryWindow() throws SQLException {
         try (Connection c = TestDatabase.writer()) {
-            markEveryHourChanged(c);
+            TestDatabase.markEveryHourChanged(c, "accuracy_dirty", EXCHANGE);
             Map<String, List<Map<String, Object>>> fromRows = readAll(c);
 
             TestDatabase.refreshAccuracy(c);
-            assertThat(markers(c)).isZero();
+            assertThat(TestDatabase.markers(c, "accuracy_dirty", EXCHANGE)).isZero();
             Map<String, List<Map<String, Object>>> fromSums = readAll(c);
 
             assertSame(fromSums, fromRows);
@@ -106,14 +99,14 @@ class AccuracyRollupITCase {
                 ps.setObject(2, OffsetDateTime.ofInstant(middle.openTime(), ZoneOffset.UTC));
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
-            assertThat(markers(c)).isPositive();
+            assertThat(TestDatabase.markers(c, "accuracy_dirty", EXCHANGE)).isPositive();
             Map<String, List<Map<String, Object>>> changedFromRows = readAll(c);
             assertThat(changedFromRows.get("BTCUSDT")).isNotEqualTo(before.get("BTCUSDT"));
 
             TestDatabase.refreshAccuracy(c);
             assertSame(readAll(c), changedFromRows);
 
-            markEveryHourChanged(c);
+            TestDatabase.markEveryHourChanged(c, "accuracy_dirty", EXCHANGE);
             assertSame(readAll(c), changedFromRows);
         } finally {
             try (Connection c = TestDatabase.writer();
@@ -134,7 +127,7 @@ class AccuracyRollupITCase {
         try (Connection c = TestDatabase.writer()) {
             long stored = predictionRows(c, "BTCUSDT");
             c.setAutoCommit(false);
-            markEveryHourChanged(c);
+            TestDatabase.markEveryHourChanged(c, "accuracy_dirty", EXCHANGE);
             long before = predictionRowsRead(c);
             accuracy(c, "BTCUSDT", null);
             assertThat(predictionRowsRead(c) - before)
@@ -269,24 +262,6 @@ class AccuracyRollupITCase {
                     }
                 }
             }
-        }
-    }
-
-    private static void markEveryHourChanged(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO accuracy_dirty (exchange, symbol, interval, bucket)"
-                + " SELECT DISTINCT exchange, symbol, interval, date_trunc('hour', target_open_time)"
-                + " FROM predictions WHERE exchange = ?")) {
-            ps.setString(1, EXCHANGE);
-            ps.executeUpdate();
-        }
-    }
-
-    private static long markers(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT count(*) FROM accuracy_dirty WHERE exchange = '" + EXCHANGE + "'")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -81,33 +81,21 @@ class LossDifferenceRollupITCase {
 
     @AfterAll
     static void removeTheCopy() throws SQLException {
-        try (Connection c = TestDatabase.writer()) {
-            for (String table : List.of(
-                    "predictions",
-                    "candles",
-                    "accuracy_cumulative",
-                    "accuracy_dirty",
-                    "loss_difference_cumulative",
-                    "loss_difference_dirty")) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE exchange = ?")) {
-                    ps.setString(1, EXCHANGE);
-                    ps.executeUpdate();
-                }
-            }
-        }
+        TestDatabase.deleteExchange(EXCHANGE);
     }
 
     @Test
     void sumsGiveTheTextbookComparisonForEveryWindow() throws SQLException {
         try (Connection c = TestDatabase.writer()) {
-            markEveryHourChanged(c);
+            TestDatabase.markEveryHourChanged(c, "loss_difference_dirty", EXCHANGE);
             int fromSums = assertEveryWindowAsExpected(c);
             assertThat(fromSums)
                     .as("windows read from the sums with every hour changed")
                     .isZero();
 
             TestDatabase.refreshAccuracy(c);
-            assertThat(markers(c)).isZero();
+            assertThat(TestDatabase.markers(c, "loss_difference_dirty", EXCHANGE))
+                    .isZero();
             assertThat(assertEveryWindowAsExpected(c))
                     .as("windows read from the sums once refreshed")
                     .isGreaterThan(10);
@@ -132,7 +120,8 @@ class LossDifferenceRollupITCase {
             TestDatabase.refreshAccuracy(c);
             setClose(c, middle, middle.close() * 1.01);
             closes.put(middle.openTime(), middle.close() * 1.01);
-            assertThat(markers(c)).isPositive();
+            assertThat(TestDatabase.markers(c, "loss_difference_dirty", EXCHANGE))
+                    .isPositive();
             assertEveryWindowAsExpected(c);
 
             TestDatabase.refreshAccuracy(c);
@@ -213,20 +202,7 @@ class LossDifferenceRollupITCase {
     }
 
     private static PairWindow window(Connection c, Instant after) throws SQLException {
-        List<PairWindow.Target> front = new ArrayList<>();
-        List<PairWindow.Target> back = new ArrayList<>();
-        List<Double> head = new ArrayList<>();
-        PairWindow.Clean clean = null;
-        for (MetricsRepository.PairPart part : parts(c, after)) {
-            switch (part.part()) {
-                case "front" -> front.add(part.target());
-                case "head" -> head.add(part.d());
-                case "clean" -> clean = part.clean();
-                default -> back.add(part.target());
-            }
-        }
-        return PairWindow.of(
-                front, clean, head.stream().mapToDouble(Double::doubleValue).toArray(), back);
+        return PairWindow.of(parts(c, after));
     }
 
     private static boolean readFromSums(Connection c, Instant after) throws SQLException {
@@ -275,25 +251,6 @@ class LossDifferenceRollupITCase {
             ps.setString(3, SYMBOL);
             ps.setObject(4, OffsetDateTime.ofInstant(candle.openTime(), ZoneOffset.UTC));
             assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
-    }
-
-    private static void markEveryHourChanged(Connection c) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO loss_difference_dirty (exchange, symbol, interval, bucket)"
-                        + " SELECT DISTINCT exchange, symbol, interval, date_trunc('hour', target_open_time)"
-                        + " FROM predictions WHERE exchange = ?")) {
-            ps.setString(1, EXCHANGE);
-            ps.executeUpdate();
-        }
-    }
-
-    private static long markers(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT count(*) FROM loss_difference_dirty WHERE exchange = '" + EXCHANGE + "'")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

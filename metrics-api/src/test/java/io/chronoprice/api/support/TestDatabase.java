@@ -6,12 +6,14 @@ import io.chronoprice.db.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -139,6 +141,49 @@ public final class TestDatabase {
     }
 
     /** Recomputes the accuracy prefix sums of every changed series, as the job's registry poll does. */
+    /** Deletes every row filed under {@code exchange}: candles, predictions, the accuracy sums and their markers. */
+    public static void deleteExchange(String exchange) throws SQLException {
+        try (Connection c = writer()) {
+            for (String table : List.of(
+                    "predictions",
+                    "candles",
+                    "accuracy_cumulative",
+                    "accuracy_dirty",
+                    "loss_difference_cumulative",
+                    "loss_difference_dirty")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE exchange = ?")) {
+                    ps.setString(1, exchange);
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /**
+     * Files every hour that holds a prediction of {@code exchange} as changed in {@code markers}
+     * ({@code accuracy_dirty} or {@code loss_difference_dirty}), so that the sums' readers take the rows instead.
+     */
+    public static void markEveryHourChanged(Connection c, String markers, String exchange) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO " + markers + " (exchange, symbol, interval, bucket)"
+                        + " SELECT DISTINCT exchange, symbol, interval, date_trunc('hour', target_open_time)"
+                        + " FROM predictions WHERE exchange = ?")) {
+            ps.setString(1, exchange);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The change markers of {@code exchange} in {@code markers}. */
+    public static long markers(Connection c, String markers, String exchange) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + markers + " WHERE exchange = ?")) {
+            ps.setString(1, exchange);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     public static int refreshAccuracy(Connection c) throws SQLException {
         int refreshed = AccuracyRollups.refresh(c);
         if (!c.getAutoCommit()) {
