@@ -152,11 +152,19 @@ class MetricsITCase extends ApiITCaseSupport {
         MetricsReport report =
                 http.toBlocking().retrieve("/metrics/model?symbol=ETHUSDT&window=all", MetricsReport.class);
 
-        long resolved = seed.predictions("ETHUSDT").stream()
+        List<Instant> resolvedTargets = seed.predictions("ETHUSDT").stream()
                 .filter(p -> seed.actual(p).isPresent())
-                .count();
+                .map(SeedData.Prediction::target)
+                .sorted()
+                .toList();
+        long resolved = resolvedTargets.size();
         assertThat(report.comparison().champion()).isEqualTo(SeedData.MODEL_1);
         assertThat(report.comparison().commonTargets()).isEqualTo(resolved);
+        // The newest prediction waits for its candle: the range is that of the resolved ones.
+        assertThat(report.comparison().firstTargetTime()).isEqualTo(resolvedTargets.get(0));
+        assertThat(report.comparison().lastTargetTime()).isEqualTo(resolvedTargets.get(resolvedTargets.size() - 1));
+        assertThat(report.models().get(0).lastTargetTime())
+                .isAfter(report.comparison().lastTargetTime());
         assertThat(report.comparison().models())
                 .singleElement()
                 .satisfies(m -> assertClose(m.mae(), report.models().get(0).mae()));
