@@ -157,13 +157,12 @@ BEGIN
         DELETE FROM loss_difference_cumulative c
         WHERE c.exchange = s.exchange AND c.symbol = s.symbol AND c.interval = s.interval
           AND c.bucket >= from_bucket;
-        FOR p IN SELECT va.model_version AS version_a, vb.model_version AS version_b
-                 FROM (SELECT DISTINCT model_version FROM predictions
-                       WHERE exchange = s.exchange AND symbol = s.symbol AND interval = s.interval
-                         AND target_open_time >= from_bucket) va
-                 JOIN (SELECT DISTINCT model_version FROM predictions
-                       WHERE exchange = s.exchange AND symbol = s.symbol AND interval = s.interval
-                         AND target_open_time >= from_bucket) vb ON va.model_version < vb.model_version
+        FOR p IN WITH v AS (SELECT DISTINCT model_version FROM predictions
+                            WHERE exchange = s.exchange AND symbol = s.symbol AND interval = s.interval
+                              AND target_open_time >= from_bucket)
+                 SELECT va.model_version AS version_a, vb.model_version AS version_b
+                 FROM v va
+                 JOIN v vb ON va.model_version < vb.model_version
         LOOP
             -- The sequence continues from the previous hour's tail, so products reach back across from_bucket.
             EXECUTE format($q$

@@ -42,27 +42,30 @@ public final class BacktestRuns {
     private static final List<String> BY_EXCHANGE = List.of("predictions", "candles");
 
     /**
-     * The distinct exchange names of a table with a primary key that starts with the exchange: one index probe per
-     * name (and per partition) instead of reading every row.
+     * {@code WITH e(exchange)}: the distinct exchange names of a table with a primary key that starts with the
+     * exchange, by one index probe per name (and per partition) instead of reading every row.
      */
-    static final String EXCHANGES_OF = "WITH RECURSIVE e AS ("
-            + " (SELECT exchange FROM %1$s ORDER BY exchange LIMIT 1)"
-            + " UNION ALL SELECT (SELECT t.exchange FROM %1$s t WHERE t.exchange > e.exchange"
-            + " ORDER BY t.exchange LIMIT 1) FROM e WHERE e.exchange IS NOT NULL)"
-            + " SELECT exchange FROM e WHERE exchange LIKE '%%@%%' AND " + RUN_OF + " = ?";
+    private static String distinctExchanges(String table) {
+        return "WITH RECURSIVE e AS ("
+                + " (SELECT exchange FROM " + table + " ORDER BY exchange LIMIT 1)"
+                + " UNION ALL SELECT (SELECT t.exchange FROM " + table + " t WHERE t.exchange > e.exchange"
+                + " ORDER BY t.exchange LIMIT 1) FROM e WHERE e.exchange IS NOT NULL)";
+    }
+
+    /** The exchange names of a table that belong to the run labelled by the one parameter. */
+    static String exchangesOf(String table) {
+        return distinctExchanges(table) + " SELECT exchange FROM e WHERE exchange LIKE '%@%' AND " + RUN_OF + " = ?";
+    }
 
     static final String DELETE_BY_EXCHANGE = "DELETE FROM %s WHERE exchange = ANY (?)";
 
     private BacktestRuns() {}
 
     /**
-     * The runs, oldest first: the distinct exchange names by a loose index scan of the candles' primary key, then
-     * each backtest name's rows counted through the same index, so that live rows are never read.
+     * The runs, oldest first: the distinct exchange names of the candles, then each backtest name's rows counted
+     * through the primary keys, so that live rows are never read.
      */
-    static final String LIST = "WITH RECURSIVE e AS ("
-            + " (SELECT exchange FROM candles ORDER BY exchange LIMIT 1)"
-            + " UNION ALL SELECT (SELECT t.exchange FROM candles t WHERE t.exchange > e.exchange"
-            + " ORDER BY t.exchange LIMIT 1) FROM e WHERE e.exchange IS NOT NULL)"
+    static final String LIST = distinctExchanges("candles")
             + " SELECT " + RUN_OF + " AS label, sum(k.candles) AS candles, min(k.first_candle) AS first_candle,"
             + " max(k.last_candle) AS last_candle, sum(p.predictions) AS predictions"
             + " FROM e"
@@ -103,7 +106,7 @@ public final class BacktestRuns {
         try {
             Set<String> exchanges = new TreeSet<>();
             for (String table : BY_EXCHANGE) {
-                try (PreparedStatement ps = c.prepareStatement(EXCHANGES_OF.formatted(table))) {
+                try (PreparedStatement ps = c.prepareStatement(exchangesOf(table))) {
                     ps.setString(1, run);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {

@@ -124,12 +124,7 @@ class BacktestRunsITCase {
                 assertThat(plan).as(table).doesNotContain("Seq Scan").contains("Index Cond: (exchange = ANY");
                 String lookup = String.join(
                         "\n",
-                        strings(
-                                c,
-                                "EXPLAIN "
-                                        + BacktestRuns.EXCHANGES_OF
-                                                .formatted(table)
-                                                .replace("?", "'m'")));
+                        strings(c, "EXPLAIN " + BacktestRuns.exchangesOf(table).replace("?", "'m'")));
                 assertThat(lookup).as(table).doesNotContain("Seq Scan");
             }
             // --list never reads live rows either: each run's rows are reached by its exchange name.

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The candle sink as Flink's sink writer operator runs it, against a real PostgreSQL: rows are durable at each
- * checkpoint barrier and once their flush delay has passed, and closing the writer while PostgreSQL is gone does not throw (which would exit the whole
- * TaskManager during a failover), where the connector's own writer does.
+ * checkpoint barrier and once their flush delay has passed, and closing the writer while PostgreSQL is gone does not
+ * throw (which would exit the whole TaskManager during a failover), where the connector's own writer does.
  */
 class FailoverSafeJdbcSinkITCase {
 

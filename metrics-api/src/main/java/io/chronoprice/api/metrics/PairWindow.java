@@ -78,7 +78,7 @@ record PairWindow(
             List<Target> all = new ArrayList<>(front);
             all.addAll(back);
             double[] d = all.stream().mapToDouble(Target::d).toArray();
-            return sum(all, 0, 0, 0, 0, 0).with(products(d), first(d), last(d), timeOf(all, true), timeOf(all, false));
+            return Totals.NONE.plus(all).window(products(d), first(d), last(d), timeOf(all, true), timeOf(all, false));
         }
         if (head.length < LAGS || clean.targets() <= 2L * LAGS) {
             throw new IllegalArgumentException("the clean part needs more than " + 2 * LAGS + " targets");
@@ -109,21 +109,15 @@ record PairWindow(
                     + backProducts[k]
                     - tailProducts[k];
         }
-        PairWindow edges = sum(
-                back,
-                clean.targets(),
-                clean.sumAbsErrorA(),
-                clean.sumAbsErrorB(),
-                clean.sumNaiveAbsErrorA(),
-                clean.sumNaiveAbsErrorB());
-        PairWindow all = sum(
-                front,
-                edges.targets(),
-                edges.sumAbsErrorA(),
-                edges.sumAbsErrorB(),
-                edges.sumNaiveAbsErrorA(),
-                edges.sumNaiveAbsErrorB());
-        return all.with(
+        Totals totals = new Totals(
+                        clean.targets(),
+                        clean.sumAbsErrorA(),
+                        clean.sumAbsErrorB(),
+                        clean.sumNaiveAbsErrorA(),
+                        clean.sumNaiveAbsErrorB())
+                .plus(front)
+                .plus(back);
+        return totals.window(
                 lagProducts,
                 first(frontSeq),
                 last(backSeq),
@@ -138,40 +132,34 @@ record PairWindow(
         return DieboldMariano.fromSums(targets, sum, lagProducts, scaled(head, sign), scaled(tail, sign));
     }
 
-    private PairWindow with(
-            double[] lagProducts, double[] head, double[] tail, @Nullable Instant first, @Nullable Instant last) {
-        return new PairWindow(
-                targets,
-                sumAbsErrorA,
-                sumAbsErrorB,
-                sumNaiveAbsErrorA,
-                sumNaiveAbsErrorB,
-                first,
-                last,
-                lagProducts,
-                head,
-                tail);
-    }
+    /** The count and the error sums of the common targets, added up part by part. */
+    private record Totals(long targets, double absA, double absB, double naiveA, double naiveB) {
 
-    private static PairWindow sum(
-            List<Target> rows, long targets, double absA, double absB, double naiveA, double naiveB) {
-        for (Target t : rows) {
-            absA += t.absErrorA();
-            absB += t.absErrorB();
-            naiveA += t.naiveA();
-            naiveB += t.naiveB();
+        static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+
+        Totals plus(List<Target> rows) {
+            double a = absA;
+            double b = absB;
+            double na = naiveA;
+            double nb = naiveB;
+            for (Target t : rows) {
+                a += t.absErrorA();
+                b += t.absErrorB();
+                na += t.naiveA();
+                nb += t.naiveB();
+            }
+            return new Totals(targets + rows.size(), a, b, na, nb);
         }
-        return new PairWindow(
-                targets + rows.size(),
-                absA,
-                absB,
-                naiveA,
-                naiveB,
-                null,
-                null,
-                new double[0],
-                new double[0],
-                new double[0]);
+
+        PairWindow window(
+                double[] lagProducts,
+                double[] head,
+                double[] tail,
+                @Nullable Instant firstTarget,
+                @Nullable Instant lastTarget) {
+            return new PairWindow(
+                    targets, absA, absB, naiveA, naiveB, firstTarget, lastTarget, lagProducts, head, tail);
+        }
     }
 
     /** {@code [k]} = sum over t >= k of {@code d[t] * d[t - k]}, k = 0..MAX_LAGS. */

@@ -189,29 +189,15 @@ class AccuracyRollupITCase {
         }
     }
 
-    /** Windows starting on, just after and between hour boundaries, from before the first target to the last. */
-    private static List<Instant> windowStarts(String symbol) {
-        List<SeedData.Prediction> predictions = seed.predictions(symbol);
-        Instant first = predictions.get(0).target();
-        Instant last = predictions.get(predictions.size() - 1).target();
-        List<Instant> starts = new ArrayList<>();
-        starts.add(null);
-        starts.add(first.minus(1, ChronoUnit.DAYS));
-        for (Instant t = first.truncatedTo(ChronoUnit.HOURS); !t.isAfter(last); t = t.plus(37, ChronoUnit.MINUTES)) {
-            starts.add(t);
-            starts.add(t.truncatedTo(ChronoUnit.HOURS));
-            starts.add(t.truncatedTo(ChronoUnit.HOURS).minusSeconds(60));
-        }
-        starts.add(last.minusSeconds(60));
-        starts.add(last);
-        return starts;
-    }
-
     private static Map<String, List<Map<String, Object>>> readAll(Connection c) throws SQLException {
         Map<String, List<Map<String, Object>>> bySymbol = new TreeMap<>();
         for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (Instant after : windowStarts(symbol)) {
+            List<SeedData.Prediction> predictions = seed.predictions(symbol);
+            for (Instant after : SeedData.windowStarts(
+                    predictions.get(0).target(),
+                    predictions.get(predictions.size() - 1).target(),
+                    37)) {
                 rows.addAll(accuracy(c, symbol, after));
             }
             bySymbol.put(symbol, rows);

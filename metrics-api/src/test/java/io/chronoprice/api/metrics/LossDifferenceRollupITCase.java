@@ -137,7 +137,12 @@ class LossDifferenceRollupITCase {
     /** Checks every window against the rows; returns how many were read from the sums. */
     private static int assertEveryWindowAsExpected(Connection c) throws SQLException {
         int fromSums = 0;
-        for (Instant after : windowStarts()) {
+        List<SeedData.Candle> candles = seed.candles(SYMBOL);
+        Instant last = candles.get(candles.size() - 1).openTime();
+        List<Instant> starts =
+                new ArrayList<>(SeedData.windowStarts(candles.get(0).openTime(), last, 97));
+        starts.add(last.minus(3, ChronoUnit.HOURS));
+        for (Instant after : starts) {
             PairWindow got = window(c, after);
             List<Instant> common = byVersion.get(A).keySet().stream()
                     .filter(t -> byVersion.get(B).containsKey(t) && closes.containsKey(t))
@@ -180,25 +185,6 @@ class LossDifferenceRollupITCase {
             }
         }
         return fromSums;
-    }
-
-    /** Windows starting on, just after and between hour boundaries, from before the first target to the last. */
-    private static List<Instant> windowStarts() {
-        List<SeedData.Candle> candles = seed.candles(SYMBOL);
-        Instant first = candles.get(0).openTime();
-        Instant last = candles.get(candles.size() - 1).openTime();
-        List<Instant> starts = new ArrayList<>();
-        starts.add(null);
-        starts.add(first.minus(1, ChronoUnit.DAYS));
-        for (Instant t = first.truncatedTo(ChronoUnit.HOURS); !t.isAfter(last); t = t.plus(97, ChronoUnit.MINUTES)) {
-            starts.add(t);
-            starts.add(t.truncatedTo(ChronoUnit.HOURS));
-            starts.add(t.truncatedTo(ChronoUnit.HOURS).minusSeconds(60));
-        }
-        starts.add(last.minus(3, ChronoUnit.HOURS));
-        starts.add(last.minusSeconds(60));
-        starts.add(last);
-        return starts;
     }
 
     private static PairWindow window(Connection c, Instant after) throws SQLException {

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,28 @@ public final class SeedData {
 
     private final Map<String, List<Candle>> candles = new TreeMap<>();
     private final List<Prediction> predictions = new ArrayList<>();
+
+    /**
+     * Window starts for comparing a rollup with the rows: none (all history), a day before {@code first}; every
+     * {@code stepMinutes} from the hour of {@code first} up to {@code last}, that time, its hour and the minute before
+     * its hour (starts on, just after and between hour boundaries); then a minute before {@code last}, and
+     * {@code last}.
+     */
+    public static List<Instant> windowStarts(Instant first, Instant last, int stepMinutes) {
+        List<Instant> starts = new ArrayList<>();
+        starts.add(null);
+        starts.add(first.minus(1, ChronoUnit.DAYS));
+        for (Instant t = first.truncatedTo(ChronoUnit.HOURS);
+                !t.isAfter(last);
+                t = t.plus(stepMinutes, ChronoUnit.MINUTES)) {
+            starts.add(t);
+            starts.add(t.truncatedTo(ChronoUnit.HOURS));
+            starts.add(t.truncatedTo(ChronoUnit.HOURS).minusSeconds(60));
+        }
+        starts.add(last.minusSeconds(60));
+        starts.add(last);
+        return starts;
+    }
 
     public static SeedData load() {
         SeedData data = new SeedData();
