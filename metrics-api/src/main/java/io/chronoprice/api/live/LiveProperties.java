@@ -5,9 +5,10 @@ import io.micronaut.core.bind.annotation.Bindable;
 import java.time.Duration;
 
 /**
- * Tuning of the live feed ({@code chronoprice.live.*}). The poll interval itself is read by the scheduler from
- * {@code chronoprice.live.poll-interval} (default 250ms).
+ * Tuning of the live feed ({@code chronoprice.live.*}).
  *
+ * @param pollInterval the pause between the end of one poll of the database and the start of the next, while
+ *     somebody listens; the longest a written row waits to be pushed, besides the query itself
  * @param lookback how far each poll looks back past the previous one: rows stamped before a writer's
  *     transaction committed (created_at is the transaction start) become visible late, and are still caught
  *     if they commit within this time
@@ -17,5 +18,6 @@ import java.time.Duration;
  */
 @ConfigurationProperties("chronoprice.live")
 public record LiveProperties(
+        @Bindable(defaultValue = "250ms") Duration pollInterval,
         @Bindable(defaultValue = "2s") Duration lookback,
         @Bindable(defaultValue = "15s") Duration heartbeat) {}

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A stream of a series nobody writes to (its own exchange): with the heartbeat at 1 s instead of 15 s, the client
  * gets the response head and a first comment at once, a comment every second after that and no event, and the
- * server notices within a heartbeat that the client left, without any row being written.
+ * server notices within a heartbeat that the client left, without any row being written. The shared poller runs
+ * only while the client is connected.
  */
 @MicronautTest(transactional = false)
 @Property(name = "chronoprice.live.heartbeat", value = "1s")
@@ -34,6 +35,7 @@ class LiveHeartbeatITCase extends ApiITCaseSupport {
 
     @Test
     void aQuietStreamGetsACommentEverySecondAndIsDroppedAtTheFirstOneAfterTheClientLeft() throws Exception {
+        assertThat(feed.polling()).as("polling before anybody listens").isFalse();
         List<String> lines = new ArrayList<>();
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(5_000);
@@ -48,6 +50,7 @@ class LiveHeartbeatITCase extends ApiITCaseSupport {
                 lines.add(in.readLine());
             }
             assertThat(feed.clients()).isEqualTo(1);
+            assertThat(feed.polling()).as("polling while a client listens").isTrue();
         }
 
         assertThat(lines.get(0)).isEqualTo("HTTP/1.1 200 OK");
@@ -56,5 +59,6 @@ class LiveHeartbeatITCase extends ApiITCaseSupport {
         assertThat(lines.stream().filter(": heartbeat"::equals).count()).isBetween(3L, 5L);
         assertThat(lines).noneMatch(l -> l.startsWith("event:") || l.startsWith("data:"));
         await().atMost(Duration.ofSeconds(5)).until(() -> feed.clients() == 0);
+        assertThat(feed.polling()).as("polling after the client left").isFalse();
     }
 }
