@@ -196,18 +196,41 @@ public final class ModelRegistry {
 
     /** The same, on the caller's connection. */
     public static RegistrySnapshot snapshot(Connection c, String interval) throws SQLException {
+        return new RegistrySnapshot(scored(c, interval, true));
+    }
+
+    /**
+     * The snapshot, or null when it would equal {@code last} (null: no snapshot yet). The versions' statuses and
+     * checksums are read first and their bytes (hundreds of kB each) only when those changed: a poll every few
+     * seconds mostly finds nothing new.
+     */
+    public static RegistrySnapshot snapshotIfChanged(Connection c, String interval, RegistrySnapshot last)
+            throws SQLException {
+        // Equal versions, statuses and checksums are equal models (RegisteredModel.equals), bytes or not.
+        if (last != null && new RegistrySnapshot(scored(c, interval, false)).equals(last)) {
+            return null;
+        }
+        return snapshot(c, interval);
+    }
+
+    /** The scored versions of {@code interval} that have bytes; with empty arrays for bytes unless {@code bytes}. */
+    private static List<RegisteredModel> scored(Connection c, String interval, boolean bytes) throws SQLException {
         List<RegisteredModel> models = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT model_version, status, artifact_sha256, artifact"
+        try (PreparedStatement ps = c.prepareStatement("SELECT model_version, status, artifact_sha256"
+                + (bytes ? ", artifact" : "")
                 + " FROM models WHERE interval = ? AND status <> 'retired' AND artifact IS NOT NULL")) {
             ps.setString(1, interval);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     models.add(new RegisteredModel(
-                            rs.getString(1), ModelStatus.fromCode(rs.getString(2)), rs.getString(3), rs.getBytes(4)));
+                            rs.getString(1),
+                            ModelStatus.fromCode(rs.getString(2)),
+                            rs.getString(3),
+                            bytes ? rs.getBytes(4) : new byte[0]));
                 }
             }
         }
-        return new RegistrySnapshot(models);
+        return models;
     }
 
     Connection connect() throws SQLException {

@@ -79,14 +79,14 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         refreshAccuracy();
         RegistrySnapshot current;
         try {
-            current = ModelRegistry.snapshot(connection(), interval);
+            current = ModelRegistry.snapshotIfChanged(connection(), interval, last);
         } catch (SQLException e) {
             dropConnection();
             readFailures.inc();
             LOG.warn("Model registry not readable ({}); scoring goes on with the models loaded", e.getMessage());
             return RegistrySnapshot.NO_CHANGE;
         }
-        if (current.equals(last)) {
+        if (current == null || current.equals(last)) {
             return RegistrySnapshot.NO_CHANGE;
         }
         if (last != null) {

@@ -55,6 +55,32 @@ class ModelRegistryITCase {
     }
 
     @Test
+    void aSnapshotIsReadAgainOnlyWhenAVersionOrAStatusChanged() throws Exception {
+        add(ParityFixture.V2);
+        RegistrySnapshot first;
+        try (Connection c = db.writer().connect()) {
+            first = ModelRegistry.snapshotIfChanged(c, "1m", null);
+            assertThat(first.models()).extracting(RegisteredModel::version).containsExactly(ParityFixture.V2);
+            assertThat(ModelRegistry.snapshotIfChanged(c, "1m", first)).isNull();
+
+            add(ParityFixture.V1);
+            RegistrySnapshot added = ModelRegistry.snapshotIfChanged(c, "1m", first);
+            assertThat(added.models())
+                    .extracting(RegisteredModel::version)
+                    .containsExactly(ParityFixture.V2, ParityFixture.V1);
+            assertThat(added.models().get(1).bytes())
+                    .isEqualTo(ParityFixture.model(ParityFixture.V1).bytes());
+            assertThat(ModelRegistry.snapshotIfChanged(c, "1m", added)).isNull();
+
+            registry.promote(ParityFixture.V1, "test", "manual");
+            RegistrySnapshot promoted = ModelRegistry.snapshotIfChanged(c, "1m", added);
+            assertThat(promoted.champion()).map(RegisteredModel::version).contains(ParityFixture.V1);
+            assertThat(promoted.champion().orElseThrow().bytes())
+                    .isEqualTo(ParityFixture.model(ParityFixture.V1).bytes());
+        }
+    }
+
+    @Test
     void addingAVersionAgainIsANoOpButOtherBytesUnderItsNameAreRefused() throws Exception {
         add(ParityFixture.V2);
         assertThat(add(ParityFixture.V2)).isEqualTo(ModelStatus.CHAMPION);
