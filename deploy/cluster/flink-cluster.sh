@@ -104,11 +104,13 @@ rest.port: $REST_PORT
 web.submit.enable: true
 # Fresh metrics over REST (default: fetched every 10 s).
 metrics.fetcher.update-interval: 1000
-# Flink's Prometheus reporter, as in deploy/ (label values kept as written). Every process gets its own port on
-# the command line (the JobManager $METRICS_PORT, TaskManager N $METRICS_PORT + N). The reporter has no bind
-# address option: it listens on all interfaces.
+# Flink's Prometheus reporter, as in deploy/ (label values kept as written, meters left to Prometheus's rate() of
+# the counters, no random ids as labels). Every process gets its own port on the command line (the JobManager $METRICS_PORT, TaskManager N
+# $METRICS_PORT + N). The reporter has no bind address option: it listens on all interfaces.
 metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
 metrics.reporter.prom.filterLabelValueCharacters: false
+metrics.reporter.prom.filter.excludes: "*:*:meter"
+metrics.reporter.prom.scope.variables.excludes: task_id;operator_id;task_attempt_id
 web.upload.dir: $CLUSTER_DIR/uploads
 io.tmp.dirs: $CLUSTER_DIR/tmp
 # A killed TaskManager must be noticed in seconds, not after the default 50 s heartbeat timeout.

@@ -162,6 +162,12 @@ class JobMetricsITCase {
                 assertThat(series(metrics, "flink_taskmanager_job_task_backPressuredTimeMsPerSecond", s -> true))
                         .isNotEmpty()
                         .allSatisfy(v -> assertThat(v).isBetween(0.0, 1000.0));
+                // Meters are left to Prometheus's rate(); their counters stay. No random ids as labels.
+                assertThat(metrics.keySet())
+                        .noneMatch(k -> k.startsWith(OP + "numRecordsInPerSecond")
+                                || k.startsWith("flink_taskmanager_job_task_numRecordsOutPerSecond"))
+                        .noneMatch(k ->
+                                k.contains("task_attempt_id=") || k.contains("operator_id=") || k.contains("task_id="));
             } finally {
                 client.cancel().get();
             }

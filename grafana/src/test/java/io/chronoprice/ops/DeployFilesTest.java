@@ -235,14 +235,20 @@ class DeployFilesTest {
                 "metrics.reporter.prom.port",
                 port,
                 "metrics.reporter.prom.filterLabelValueCharacters",
-                "false");
+                "false",
+                "metrics.reporter.prom.filter.excludes",
+                "*:*:meter",
+                "metrics.reporter.prom.scope.variables.excludes",
+                "task_id;operator_id;task_attempt_id");
         Map<String, Object> services = map(compose().get("services"));
         for (String process : List.of("jobmanager", "taskmanager")) {
             assertThat(services).containsKey(process);
             String properties = map(map(services.get(process)).get("environment"))
                     .get("FLINK_PROPERTIES")
                     .toString();
-            reporter.forEach((key, value) -> assertThat(properties).contains(key + ": " + value));
+            // Flink reads FLINK_PROPERTIES as YAML, where a value that starts with * must be quoted.
+            reporter.forEach((key, value) ->
+                    assertThat(properties).containsAnyOf(key + ": " + value, key + ": \"" + value + "\""));
         }
         Map<String, Object> flinkDeployment = k8s("FlinkDeployment").get(0);
         Map<String, Object> flinkConfiguration =
@@ -263,6 +269,8 @@ class DeployFilesTest {
                 .contains(
                         "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                         "metrics.reporter.prom.filterLabelValueCharacters: false",
+                        "metrics.reporter.prom.filter.excludes: \"*:*:meter\"",
+                        "metrics.reporter.prom.scope.variables.excludes: task_id;operator_id;task_attempt_id",
                         "-D metrics.reporter.prom.port=");
         assertThat(OpsFiles.read(DEPLOY.resolve("cluster/pom.xml")))
                 .contains("<artifactId>flink-metrics-prometheus</artifactId>");
