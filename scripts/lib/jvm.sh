@@ -26,6 +26,9 @@ backtest_main() { # log4j2-file [BacktestMain args...]
 # For the local run's JVMs, which hold little and are mostly idle: the serial collector with a heap that starts
 # small keeps each one's memory close to what it uses (G1 and the default initial heap, 1/64 of RAM, keep far more
 # touched); C1 alone spares the C2 compiler's CPU and memory; and the performance counters (jstat's) are sampled
-# every second rather than every 50 ms, which was a JVM's largest idle cost. Each gets a -Xmx of its own.
+# every second rather than every 50 ms, which was a JVM's largest idle cost; the thread that deflates idle monitors
+# checks every second rather than four times a second (a diagnostic flag, hence the unlock). Each gets a -Xmx of its
+# own.
 # shellcheck disable=SC2034
-LEAN_JVM="-XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:PerfDataSamplingInterval=1000"
+LEAN_JVM="-XX:+UseSerialGC -Xms16m -XX:TieredStopAtLevel=1 -XX:PerfDataSamplingInterval=1000 \
+-XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=1000"
