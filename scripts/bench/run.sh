@@ -9,8 +9,8 @@
 #   3. API: metrics-api/bench/load.sh, /price/latest and /metrics/model with ~10k and BENCH_ROWS (10M) rows
 #   4. the local stack: scripts/bench/stack.sh, memory, idle CPU and candle-close-to-API freshness
 # BENCH_PARTS (default "scoring backtest api stack") picks parts; BENCH_QUICK=1 shrinks every part for a
-# trial run (its figures are not comparable). Takes about 40 minutes on 2 cores: the 10M-row fill and the stack's
-# ten minutes at real time take most of it.
+# trial run (its figures are not comparable). Takes about 45 minutes on 2 cores: the 10M-row fill and the stack's
+# 14 minutes at real time take most of it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

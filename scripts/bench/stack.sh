@@ -4,12 +4,16 @@
 # until the job has caught up, then measures and prints one Markdown table row per figure on stdout (logs go to
 # stderr), and stops the stack, also on Ctrl-C or failure.
 #
-#   scripts/bench/stack.sh                                    # ~10 minutes plus the build
+#   scripts/bench/stack.sh                                    # ~14 minutes plus the build
 #   BENCH_SETTLE=20 BENCH_IDLE=40 BENCH_FRESHNESS=120 scripts/bench/stack.sh   # a quick run
 #
 # The run, after the job has caught up (every symbol's latest closed candle and its prediction on the API):
-#   settle     BENCH_SETTLE s (default 60), nothing measured.
-#   idle       BENCH_IDLE s (default 120), nobody but Prometheus's scrapes calls the stack:
+#   settle     BENCH_SETTLE s (default 120), nothing measured: the first two minutes after the catch-up still carry
+#              its aftermath (the JIT compiling what it ran, autovacuum of the rows it wrote): 4.3 % and 3.1 % of a
+#              core, against 1.9-3.2 % a minute after that.
+#   idle       BENCH_IDLE s (default 300, the longest period of the stack's own work, PostgreSQL's checkpoints; a
+#              shorter window reads high or low depending on whether it holds one), nobody but Prometheus's scrapes
+#              calls the stack:
 #              idle CPU = CPU time (utime+stime, /proc/PID/stat) of every process of the stack over the period, as
 #              % of one core; processes that exit during it (PostgreSQL backends) count through their parent's
 #              cutime+cstime. PSS = sum of Pss in /proc/PID/smaps_rollup of every process at the period's end.
@@ -42,8 +46,8 @@ source "$ROOT/scripts/lib/processes.sh"
 source "$HERE/lib.sh"
 log() { printf '[bench stack] %s\n' "$*" >&2; }
 
-SETTLE=${BENCH_SETTLE:-60}
-IDLE=${BENCH_IDLE:-120}
+SETTLE=${BENCH_SETTLE:-120}
+IDLE=${BENCH_IDLE:-300}
 FRESHNESS=${BENCH_FRESHNESS:-300}
 POLL_MS=${BENCH_POLL_MS:-50}
 PG_PORT=${BENCH_PG_PORT:-55432}

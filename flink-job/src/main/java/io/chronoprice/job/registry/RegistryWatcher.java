@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * snapshot when it changed, {@link RegistrySnapshot#NO_CHANGE} otherwise. A registry that cannot be read is
  * logged and counted, never fatal: the job goes on scoring with the models it has. When automatic promotion is
  * on, it runs here too, as the job is the one component with the writer's credentials that is always running; so
- * do the refresh of the accuracy prefix sums and the upkeep of the monthly partitions.
+ * do the refresh of the accuracy prefix sums and, every {@link #PARTITION_UPKEEP_EVERY} polls, the upkeep of the
+ * monthly partitions.
  *
  * <p>All three run on one connection kept from poll to poll: a new connection every poll cost PostgreSQL a backend
  * start each time, most of an idle stack's database CPU. A failed step drops the connection, and the next step
@@ -30,6 +31,13 @@ import org.slf4j.LoggerFactory;
 public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryWatcher.class);
+
+    /**
+     * The partitions are looked after every this many polls (a minute at the default 10 s): next month's partition
+     * is due weeks ahead, and rows of a past month wait in a gap partition a minute longer, while the upkeep reads
+     * every partition's bounds (about 5 ms of PostgreSQL, half the idle poll's cost).
+     */
+    static final long PARTITION_UPKEEP_EVERY = 6;
 
     private final DbSettings db;
     private final String interval;
@@ -75,7 +83,9 @@ public class RegistryWatcher implements GeneratorFunction<Long, RegistrySnapshot
         if (promotion != null) {
             promotion.runIfDue(registry, interval);
         }
-        maintainPartitions();
+        if (poll % PARTITION_UPKEEP_EVERY == 0) {
+            maintainPartitions();
+        }
         refreshAccuracy();
         RegistrySnapshot current;
         try {

@@ -7,9 +7,13 @@ import io.chronoprice.job.ParityFixture;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.OnnxModel;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,9 +95,9 @@ class RegistryWatcherITCase {
         terminate(lost);
         add(ParityFixture.V2);
 
-        // The poll's first step (the partition upkeep) finds the connection gone; the next steps open a new one,
-        // so the same poll still sees the new model.
-        RegistrySnapshot next = watcher.map(1L);
+        // The poll's first step (the partition upkeep, due on this poll) finds the connection gone; the next steps
+        // open a new one, so the same poll still sees the new model.
+        RegistrySnapshot next = watcher.map(RegistryWatcher.PARTITION_UPKEEP_EVERY);
 
         assertThat(next.models()).extracting(RegisteredModel::version).containsExactly(ParityFixture.V2);
         assertThat(metrics.counts())
@@ -101,7 +105,33 @@ class RegistryWatcherITCase {
                 .containsEntry("accuracyRefreshFailures", 0L)
                 .containsEntry("registryReadFailures", 0L);
         assertThat(watcherBackends()).hasSize(1).doesNotContain(lost);
-        assertThat(watcher.map(2L)).isSameAs(RegistrySnapshot.NO_CHANGE);
+
+        // Between upkeeps the refresh is the first step.
+        terminate(watcherBackends().get(0));
+        assertThat(watcher.map(RegistryWatcher.PARTITION_UPKEEP_EVERY + 1)).isSameAs(RegistrySnapshot.NO_CHANGE);
+        assertThat(metrics.counts())
+                .containsEntry("partitionMaintenanceFailures", 1L)
+                .containsEntry("accuracyRefreshFailures", 1L)
+                .containsEntry("registryReadFailures", 0L);
+    }
+
+    @Test
+    void thePartitionsAreLookedAfterOnTheFirstPollAndThenEveryFewPolls() throws Exception {
+        List<Long> upkeepPolls = new ArrayList<>();
+        for (long poll = 0; poll <= 2 * RegistryWatcher.PARTITION_UPKEEP_EVERY; poll++) {
+            // A candle of a month of its own, which waits in a gap partition until an upkeep gives it one.
+            OffsetDateTime month =
+                    OffsetDateTime.of(2001, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC).plusMonths(poll);
+            insertCandle(month);
+            watcher.map(poll);
+            if (hasPartition(
+                    "candles_p" + DateTimeFormatter.ofPattern("yyyy_MM").format(month))) {
+                upkeepPolls.add(poll);
+            }
+        }
+        assertThat(upkeepPolls)
+                .containsExactly(
+                        0L, RegistryWatcher.PARTITION_UPKEEP_EVERY, 2 * RegistryWatcher.PARTITION_UPKEEP_EVERY);
     }
 
     /** The writer's backends other than the test's own. */
@@ -116,6 +146,27 @@ class RegistryWatcherITCase {
             }
         }
         return pids;
+    }
+
+    private static void insertCandle(OffsetDateTime openTime) throws SQLException {
+        try (Connection c = db.writer().connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO candles"
+                        + " (exchange, symbol, interval, open_time, open, high, low, close, volume)"
+                        + " VALUES ('watcher-test', 'BTCUSDT', '1m', ?, 1, 1, 1, 1, 1)")) {
+            ps.setObject(1, openTime);
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean hasPartition(String name) throws SQLException {
+        try (Connection c = db.writer().connect();
+                PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     private static void terminate(int pid) throws SQLException {
