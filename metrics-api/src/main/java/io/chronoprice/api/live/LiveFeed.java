@@ -120,6 +120,9 @@ public class LiveFeed {
                     lastPoll = now;
                 } catch (DataAccessException | CannotGetJdbcConnectionException e) {
                     LOG.warn("Live feed poll failed; retrying at the next interval", e);
+                } catch (RuntimeException e) {
+                    // Thrown out of run(), it would end the fixed-delay schedule until every listener had left.
+                    LOG.error("Live feed poll failed unexpectedly; retrying at the next interval", e);
                 }
             }
         }
