@@ -316,7 +316,7 @@ def parse_dataset(spec):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v2.pt"))
+    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v3.pt"))
     p.add_argument("--compare", action="append", default=[], metavar="CHECKPOINT",
                    help="other checkpoints evaluated on the same rows (repeatable)")
     p.add_argument("--dataset", action="append", metavar="LABEL=DIR[@START[/END]]",

@@ -103,7 +103,7 @@ def export(checkpoint_path, out_dir, eval_path=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v2.pt"))
+    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v3.pt"))
     p.add_argument("--out-dir", default=str(HERE))
     p.add_argument("--eval", help="evaluate.py output to embed (default eval/<version>/metrics.json); "
                                   "skipped if the file does not exist")

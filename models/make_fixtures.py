@@ -120,7 +120,7 @@ def online_sequence(model, meta, series, start_ms, length, params):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v2.pt"))
+    p.add_argument("--checkpoint", default=str(HERE / "checkpoints" / "lstm-1m-v3.pt"))
     p.add_argument("--onnx", help="only its sha256 is recorded; default: <version>.onnx next to this script")
     p.add_argument("--data-dir", action="append", help="default: $CHRONOPRICE_DATA_DIR and its extra/ folder")
     p.add_argument("--per-series", type=int, default=4, help="random windows per series")

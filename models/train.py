@@ -2,9 +2,9 @@
 
 Splits are fixed by the target candle's open time (UTC), the same for every series, so they
 are ordered in time: train < --train-end, validation [--train-end, --val-end), test >= --val-end
-(never touched here). Scaling is fitted on the training split only. The default is model v2
-(feature spec 2, regime-free); v1's command is in the model card. Each epoch trains on a fresh random
-subset of the training windows so a full run fits in ~20 minutes on 2 cores; early
+(never touched here). Scaling is fitted on the training split only. The default is model v3
+(feature spec 2, regime-free, one LSTM layer of 16 units); v1's and v2's commands are in the model card. Each
+epoch trains on a fresh random subset of the training windows so a full run fits in minutes on 2 cores; early
 stopping watches the validation pinball loss, and --max-minutes caps the wall clock.
 
 Next steps: evaluate.py (metrics), export.py (ONNX + metadata), make_fixtures.py.
@@ -38,9 +38,9 @@ def parse_args(argv=None):
     p.add_argument("--feature-spec", default="2", choices=sorted(SPECS))
     p.add_argument("--train-end", default="2025-06-20", help="UTC; first target time not in train")
     p.add_argument("--val-end", default="2025-07-05", help="UTC; first target time of the test split")
-    p.add_argument("--hidden", type=int, default=64)
-    p.add_argument("--layers", type=int, default=2)
-    p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--hidden", type=int, default=16)
+    p.add_argument("--layers", type=int, default=1)
+    p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--epochs", type=int, default=25)
     p.add_argument("--samples-per-epoch", type=int, default=80_000)
     p.add_argument("--val-samples", type=int, default=20_000)
@@ -53,7 +53,7 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads; on a small machine with other work running, 1 avoids OpenMP spin-waiting")
-    p.add_argument("--version", default="lstm-1m-v2")
+    p.add_argument("--version", default="lstm-1m-v3")
     p.add_argument("--out", help="default: checkpoints/<version>.pt")
     return p.parse_args(argv)
 

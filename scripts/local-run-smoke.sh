@@ -46,7 +46,7 @@ done
 
 prediction=$(curl -sfi "http://127.0.0.1:$API_PORT/price/prediction?symbol=btcusdt") || fail "API did not answer"
 grep -qi '^x-chronoprice-disclaimer:' <<<"$prediction" || fail "API response lacks the disclaimer header"
-grep -q '"modelVersion":"lstm-1m-v2"' <<<"$prediction" || fail "unexpected prediction: $prediction"
+grep -q '"modelVersion":"lstm-1m-v3"' <<<"$prediction" || fail "unexpected prediction: $prediction"
 
 # Every dashboard and alert query through Prometheus, with Grafana's variables expanded; it also turns the replay
 # exchange's faults on and waits for the rejected candles to rise. Maven only runs the one test class; an earlier

@@ -7,7 +7,7 @@
 #   faults      replay exchange fault knobs on for the whole run (5xx, 429 + Retry-After, slow, truncated,
 #               malformed on ~10 % of requests); the source's reject/error counters read over REST
 #   savepoint   stop with a savepoint, wait, resubmit from it
-#   swap        kill -9 a TaskManager and, while the job recovers, add a second model version (v1) to the
+#   swap        kill -9 a TaskManager and, while the job recovers, add a second model version (v2) to the
 #               registry: the running job must pick it up without a resubmit and score it for every window
 #               from its first one on, beside the champion, which must lose nothing
 #
@@ -30,7 +30,7 @@
 # REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
 # (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
 # FLINK_RPC_PORT (16781), FLINK_METRICS_PORT (18750: the JobManager's Prometheus reporter; TaskManager N
-# takes 18750 + N), MODEL (models/lstm-1m-v2.onnx), SWAP_MODEL (models/lstm-1m-v1.onnx),
+# takes 18750 + N), MODEL (models/lstm-1m-v3.onnx), SWAP_MODEL (models/lstm-1m-v2.onnx),
 # MODEL_WAIT_SECONDS (0), JOB_JAR,
 # REUSE_CLEAN=1 (with the same RELIABILITY_WORK_DIR: compare against the clean run already there),
 # PG_OUTAGE_SUPERVISE (1: a watchdog replaces TaskManagers that exit during the outage; 0: none).
@@ -55,8 +55,8 @@ SLICE_CANDLES="${SLICE_CANDLES:-300}"
 SYMBOLS="${SYMBOLS:-BTCUSDT,ETHUSDT,SOLUSDT}"
 PG_PORT="${PG_PORT:-56871}"
 REPLAY_PORT="${REPLAY_PORT:-18793}"
-MODEL="${MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
-SWAP_MODEL="${SWAP_MODEL:-$ROOT/models/lstm-1m-v1.onnx}"
+MODEL="${MODEL:-$ROOT/models/lstm-1m-v3.onnx}"
+SWAP_MODEL="${SWAP_MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
 MODEL_WAIT_SECONDS="${MODEL_WAIT_SECONDS:-0}"
 JOB_JAR="${JOB_JAR:-$ROOT/flink-job/target/chronoprice-flink-job-0.1.0-SNAPSHOT-job.jar}"
 CHECKER_JAR="$ROOT/row-check/target/chronoprice-row-check-0.1.0-SNAPSHOT.jar"

@@ -88,5 +88,10 @@ class V2ArtifactTest(CommittedArtifactTest, unittest.TestCase):
     SPEC = "2"
 
 
+class V3ArtifactTest(CommittedArtifactTest, unittest.TestCase):
+    VERSION = "lstm-1m-v3"
+    SPEC = "2"
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -12,7 +12,7 @@ from data import INTERVAL_MS
 from features import SPECS, features_for, window_is_valid
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-VERSIONS = ("lstm-1m-v1", "lstm-1m-v2")
+VERSIONS = ("lstm-1m-v1", "lstm-1m-v2", "lstm-1m-v3")
 
 
 class FixtureFeaturesTest(unittest.TestCase):
@@ -47,8 +47,12 @@ class FixtureFeaturesTest(unittest.TestCase):
                 lo, mid, hi = w["outputs"]
                 self.assertTrue(lo <= mid <= hi)
 
-    def test_v2_windows_span_regimes_and_the_calendar(self):
-        windows = self.fixtures["lstm-1m-v2"]["windows"]
+    def test_spec_2_windows_span_regimes_and_the_calendar(self):
+        for version in ("lstm-1m-v2", "lstm-1m-v3"):
+            with self.subTest(version):
+                self.assert_spans_regimes(self.fixtures[version]["windows"])
+
+    def assert_spans_regimes(self, windows):
         years = {int(np.datetime64(w["candles"][-1][0], "ms").astype("datetime64[Y]").astype(int)) + 1970
                  for w in windows}
         self.assertEqual(years, {2021, 2025})

@@ -1,4 +1,4 @@
-"""Training smoke test (model v2, the default): a tiny slice, two short epochs, export, then run the ONNX graph.
+"""Training smoke test (the default settings, model v3): a tiny slice, two short epochs, export, then run the ONNX graph.
 
 Keeps train.py / export.py from rotting; full training is offline (see README).
 Uses only models/testdata, never the full candle set.

@@ -55,7 +55,7 @@ class BacktestMainITCase {
                     ResultSet rs = c.createStatement()
                             .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@it'),"
                                     + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@it'),"
-                                    + " (SELECT count(*) FROM models WHERE model_version = 'lstm-1m-v2')")) {
+                                    + " (SELECT count(*) FROM models WHERE model_version = 'lstm-1m-v3')")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(candles);
                 assertThat(rs.getInt(2)).isEqualTo(candles - 59);

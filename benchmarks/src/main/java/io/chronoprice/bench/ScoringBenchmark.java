@@ -22,13 +22,15 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Windows per second, on one thread, of four ways to score with the shipped model (lstm-1m-v2): bare ONNX
+ * Windows per second, on one thread, of four ways to score with a model (the shipped lstm-1m-v3 unless
+ * {@code -p modelVersion=...} names another committed one): bare ONNX
  * Runtime on ready features (batch 1); the job's whole per-window path, features + ORT + raw forecast
  * ({@code PredictOperator} at batch 1) and then the online layers, guard and calibration ({@code ServeFunction});
  * bare ORT at batch 64; and the job's path at batch 64, as it scores while catching up. Inputs are 500 consecutive real 1m windows (models/testdata/2025), so every step of the
@@ -41,6 +43,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ScoringBenchmark {
 
     private static final int BATCH = 64;
+
+    @Param({"lstm-1m-v3"})
+    public String modelVersion;
 
     private OnnxModel model;
     private Predictor predictor;
@@ -63,7 +68,7 @@ public class ScoringBenchmark {
         for (int end = 60; end <= candles.size(); end++) {
             windows.add(new CandleWindow(candles.subList(end - 60, end).toArray(new Candle[0])));
         }
-        ModelArtifact artifact = ParityFixture.model(ParityFixture.V2);
+        ModelArtifact artifact = ParityFixture.model(modelVersion);
         model = OnnxModel.load(artifact, "1m", 0);
         predictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC());
         batchPredictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC(), BATCH);

@@ -26,6 +26,7 @@ public record ParityFixture(
 
     public static final String V1 = "lstm-1m-v1";
     public static final String V2 = "lstm-1m-v2";
+    public static final String V3 = "lstm-1m-v3";
 
     /**
      * One window: its candles, training's features [N][F], its volatility scale (1 for models that predict

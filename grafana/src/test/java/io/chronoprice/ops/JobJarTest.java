@@ -29,6 +29,7 @@ class JobJarTest {
                 .contains(
                         "io/chronoprice/job/JobMain.class",
                         "io/chronoprice/job/registry/ModelCli.class",
+                        "models/lstm-1m-v3.onnx",
                         "models/lstm-1m-v2.onnx",
                         "models/lstm-1m-v1.onnx")
                 .noneMatch(e -> e.startsWith("io/chronoprice/replay/"))

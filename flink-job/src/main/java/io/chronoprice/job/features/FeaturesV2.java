@@ -4,7 +4,7 @@ import io.chronoprice.job.candle.Candle;
 import java.util.List;
 
 /**
- * Feature spec 2 (model lstm-1m-v2), regime-free: the price features of spec 1 divided by the window's own
+ * Feature spec 2 (models lstm-1m-v2 and lstm-1m-v3), regime-free: the price features of spec 1 divided by the window's own
  * volatility scale ({@link WindowVolatility#scale}), the relative volume, and calendar terms of each candle's
  * open time (UTC), because volatility at 1m is strongly seasonal within the day, the week and the hour.
  * The model's outputs are in units of the scale.

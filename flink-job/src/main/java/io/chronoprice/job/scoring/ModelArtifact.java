@@ -18,7 +18,7 @@ import java.util.HexFormat;
 public record ModelArtifact(String source, byte[] bytes) implements Serializable {
 
     /** The model bundled in the job jar, used when no path is configured. */
-    public static final String BUNDLED = "/models/lstm-1m-v2.onnx";
+    public static final String BUNDLED = "/models/lstm-1m-v3.onnx";
 
     public static ModelArtifact fromFile(Path path) {
         try {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FeatureSpecTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void javaFeaturesEqualTrainingFeaturesOnEveryFixtureWindow(String modelVersion) {
         ParityFixture fixture = ParityFixture.load(modelVersion);
         FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
@@ -35,7 +35,7 @@ class FeatureSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void outputUnitIsTheWindowScaleTrainingUsed(String modelVersion) {
         ParityFixture fixture = ParityFixture.load(modelVersion);
         FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
@@ -57,7 +57,7 @@ class FeatureSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void tensorLayoutIsRowMajorCandleThenFeature(String modelVersion) {
         ParityFixture fixture = ParityFixture.load(modelVersion);
         FeatureSpec spec = FeatureSpec.forVersion(fixture.featureSpecVersion());
@@ -72,7 +72,7 @@ class FeatureSpecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void javaComputesTheFeaturesTrainingNamesInTheSameOrder(String modelVersion) {
         ParityFixture fixture = ParityFixture.load(modelVersion);
         assertThat(FeatureSpec.forVersion(fixture.featureSpecVersion()).names()).isEqualTo(fixture.featureNames());

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OnnxModelTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void ortReproducesTrainingOutputsOnEveryFixtureWindow(String version) throws Exception {
         ParityFixture fixture = ParityFixture.load(version);
         try (OnnxModel model = OnnxModel.load(ParityFixture.model(version), "1m", 60)) {
@@ -38,7 +38,7 @@ class OnnxModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2})
+    @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void batchScoringEqualsOneByOne(String version) throws Exception {
         List<ParityFixture.Case> cases = ParityFixture.load(version).cases();
         try (OnnxModel model = OnnxModel.load(ParityFixture.model(version), "1m", 0)) {
@@ -73,8 +73,8 @@ class OnnxModelTest {
     }
 
     @Test
-    void theJarBundlesModelV2() {
-        assertThat(ModelArtifact.BUNDLED).endsWith(ParityFixture.V2 + ".onnx");
+    void theJarBundlesModelV3() {
+        assertThat(ModelArtifact.BUNDLED).endsWith(ParityFixture.V3 + ".onnx");
     }
 
     @Test

@@ -39,7 +39,7 @@ class OnlineServingOnRealCandlesTest {
 
     @BeforeAll
     static void loadModel() {
-        predictor = new Predictor(OnnxModel.load(ParityFixture.model(ParityFixture.V2), "1m", 60), Clock.systemUTC());
+        predictor = new Predictor(OnnxModel.load(ParityFixture.model(ParityFixture.V3), "1m", 60), Clock.systemUTC());
     }
 
     @AfterAll

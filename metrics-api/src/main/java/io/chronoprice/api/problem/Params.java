@@ -26,7 +26,7 @@ public final class Params {
 
     /** The OpenAPI description of every {@code model_version} parameter. */
     public static final String MODEL_VERSION_DOC =
-            "A model version, e.g. lstm-1m-v2; default: the champion of the series' interval (the served forecast).";
+            "A model version, e.g. lstm-1m-v3; default: the champion of the series' interval (the served forecast).";
 
     private static final Pattern MODEL_VERSION = Pattern.compile(MODEL_VERSION_PATTERN);
 
