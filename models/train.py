@@ -10,6 +10,7 @@ stopping watches the validation pinball loss, and --max-minutes caps the wall cl
 Next steps: evaluate.py (metrics), export.py (ONNX + metadata), make_fixtures.py.
 """
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -196,7 +197,8 @@ def main(argv=None):
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     torch.save(checkpoint, args.out)
-    print(f"best epoch {best[2]} (val pinball {best[0]:.5f}); saved {args.out}; took {duration / 60:.1f} min", flush=True)
+    shown = os.path.relpath(args.out) if Path(args.out).resolve().is_relative_to(Path.cwd()) else args.out
+    print(f"best epoch {best[2]} (val pinball {best[0]:.5f}); saved {shown}; took {duration / 60:.1f} min", flush=True)
     return args.out
 
 
