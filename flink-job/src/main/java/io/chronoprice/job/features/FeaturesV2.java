@@ -15,6 +15,9 @@ import java.util.List;
 public final class FeaturesV2 implements FeatureSpec {
 
     public static final String VERSION = "2";
+    /** The models' outputs are in units of the window's volatility scale. */
+    public static final String OUTPUT_UNITS = "window_scale";
+
     public static final List<String> NAMES = List.of(
             "return_z",
             "close_rel_z",
@@ -31,6 +34,12 @@ public final class FeaturesV2 implements FeatureSpec {
 
     private static final long MINUTE_MS = 60_000L;
     private static final long DAY_MS = 86_400_000L;
+    private static final double[] DAY_SIN = calendar(1440, false);
+    private static final double[] DAY_COS = calendar(1440, true);
+    private static final double[] WEEK_SIN = calendar(7, false);
+    private static final double[] WEEK_COS = calendar(7, true);
+    private static final double[] HOUR_SIN = calendar(60, false);
+    private static final double[] HOUR_COS = calendar(60, true);
 
     private FeaturesV2() {}
 
@@ -41,7 +50,7 @@ public final class FeaturesV2 implements FeatureSpec {
 
     @Override
     public String outputUnits() {
-        return "window_scale";
+        return OUTPUT_UNITS;
     }
 
     @Override
@@ -80,9 +89,68 @@ public final class FeaturesV2 implements FeatureSpec {
         return features;
     }
 
+    /**
+     * What {@link #compute} gives, cast to float32, without its intermediate arrays: each logarithm once (the
+     * scale and the features share the returns and ranges) and the calendar terms from tables filled with the
+     * same expressions, so the values are the same to the bit.
+     */
+    @Override
+    public double computeInto(Candle[] window, float[] out, int offset) {
+        int n = window.length;
+        double lastClose = window[n - 1].close();
+        double meanVolume = FeaturesV1.meanVolume(window);
+        double[] logs = new double[4 * n];
+        double squares = 0;
+        double previousClose = window[0].open();
+        for (int t = 0; t < n; t++) {
+            Candle c = window[t];
+            double r = Math.log(c.close() / previousClose);
+            double hl = Math.log(c.high() / c.low());
+            logs[4 * t] = r;
+            logs[4 * t + 1] = Math.log(c.close() / lastClose);
+            logs[4 * t + 2] = hl;
+            logs[4 * t + 3] = Math.log(c.close() / c.open());
+            squares += r * r + hl * hl / WindowVolatility.PARKINSON;
+            previousClose = c.close();
+        }
+        double scale = Math.sqrt(squares / (2.0 * n));
+        double inverse = scale > 0 ? 1 / scale : 0;
+        int i = offset;
+        for (int t = 0; t < n; t++) {
+            Candle c = window[t];
+            long openTime = c.openTimeMs();
+            long minute = Math.floorDiv(openTime, MINUTE_MS);
+            int minuteOfDay = (int) Math.floorMod(minute, 1440);
+            int dayOfWeek = (int) Math.floorMod(Math.floorDiv(openTime, DAY_MS) + 3, 7);
+            int minuteOfHour = (int) Math.floorMod(minute, 60);
+            out[i++] = (float) (logs[4 * t] * inverse);
+            out[i++] = (float) (logs[4 * t + 1] * inverse);
+            out[i++] = (float) (logs[4 * t + 2] * inverse);
+            out[i++] = (float) (logs[4 * t + 3] * inverse);
+            out[i++] = (float) Math.log1p(c.volume() / (meanVolume + FeaturesV1.VOLUME_EPS));
+            out[i++] = (float) DAY_SIN[minuteOfDay];
+            out[i++] = (float) DAY_COS[minuteOfDay];
+            out[i++] = (float) WEEK_SIN[dayOfWeek];
+            out[i++] = (float) WEEK_COS[dayOfWeek];
+            out[i++] = (float) HOUR_SIN[minuteOfHour];
+            out[i++] = (float) HOUR_COS[minuteOfHour];
+        }
+        return scale;
+    }
+
     @Override
     public double outputScale(Candle[] window) {
         return WindowVolatility.scale(window);
+    }
+
+    /** sin or cos of 2 pi x k / period for every k, computed as {@link #compute} computes each term. */
+    private static double[] calendar(int period, boolean cosine) {
+        double[] table = new double[period];
+        for (int k = 0; k < period; k++) {
+            double angle = 2 * Math.PI * k / period;
+            table[k] = cosine ? Math.cos(angle) : Math.sin(angle);
+        }
+        return table;
     }
 
     private Object readResolve() {

@@ -11,7 +11,7 @@ public final class WindowVolatility {
     /** RiskMetrics' decay for the EWMA baseline. */
     public static final double EWMA_LAMBDA = 0.94;
 
-    private static final double PARKINSON = 4 * Math.log(2);
+    static final double PARKINSON = 4 * Math.log(2);
 
     private WindowVolatility() {}
 
@@ -31,23 +31,35 @@ public final class WindowVolatility {
         return Math.sqrt(sum / (2.0 * window.length));
     }
 
-    /** Population standard deviation of the window's log-returns: the rolling-volatility baseline's sigma. */
-    public static double rollingSigma(Candle[] window) {
+    /** ln(close_t / close_{t-1}) for every candle, with ln(close_0 / open_0) first: what the baselines read. */
+    public static double[] logReturns(Candle[] window) {
         double[] returns = new double[window.length];
-        double sum = 0;
         double previousClose = window[0].open();
         for (int t = 0; t < window.length; t++) {
             returns[t] = Math.log(window[t].close() / previousClose);
-            sum += returns[t];
             previousClose = window[t].close();
         }
+        return returns;
+    }
+
+    /** Population standard deviation of the window's log-returns: the rolling-volatility baseline's sigma. */
+    public static double rollingSigma(Candle[] window) {
+        return rollingSigma(logReturns(window));
+    }
+
+    /** {@link #rollingSigma(Candle[])} of returns already taken ({@link #logReturns}). */
+    public static double rollingSigma(double[] returns) {
+        double sum = 0;
+        for (double r : returns) {
+            sum += r;
+        }
         // Two passes, as numpy computes it: the one-pass formula cancels badly for returns of 1e-5.
-        double mean = sum / window.length;
+        double mean = sum / returns.length;
         double squares = 0;
         for (double r : returns) {
             squares += (r - mean) * (r - mean);
         }
-        return Math.sqrt(squares / window.length);
+        return Math.sqrt(squares / returns.length);
     }
 
     /**
@@ -55,13 +67,16 @@ public final class WindowVolatility {
      * sum to 1, on the squared returns (zero mean), the newest weighing most.
      */
     public static double ewmaSigma(Candle[] window) {
+        return ewmaSigma(logReturns(window));
+    }
+
+    /** {@link #ewmaSigma(Candle[])} of returns already taken ({@link #logReturns}). */
+    public static double ewmaSigma(double[] returns) {
         double weighted = 0;
         double weights = 0;
         double weight = 1;
-        for (int t = window.length - 1; t >= 0; t--) {
-            double previousClose = t == 0 ? window[0].open() : window[t - 1].close();
-            double r = Math.log(window[t].close() / previousClose);
-            weighted += weight * r * r;
+        for (int t = returns.length - 1; t >= 0; t--) {
+            weighted += weight * returns[t] * returns[t];
             weights += weight;
             weight *= EWMA_LAMBDA;
         }

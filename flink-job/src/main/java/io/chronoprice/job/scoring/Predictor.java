@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.features.FeatureSpec;
+import io.chronoprice.job.features.FeaturesV2;
 import io.chronoprice.job.features.WindowVolatility;
 import io.chronoprice.job.window.CandleWindow;
 import java.time.Clock;
@@ -73,6 +74,9 @@ public final class Predictor implements AutoCloseable {
     private RawForecast rawForecast(CandleWindow window, float[] q, double unit, long createdAtMs) {
         Candle[] candles = window.candles();
         Candle last = window.last();
+        double[] returns = WindowVolatility.logReturns(candles);
+        // A regime-free model's output unit is the window's scale, which the features have just computed.
+        double scale = FeaturesV2.OUTPUT_UNITS.equals(spec.outputUnits()) ? unit : WindowVolatility.scale(candles);
         return new RawForecast(
                 last.exchange(),
                 last.symbol(),
@@ -84,9 +88,9 @@ public final class Predictor implements AutoCloseable {
                 q[0] * unit,
                 q[1] * unit,
                 q[2] * unit,
-                WindowVolatility.scale(candles),
-                WindowVolatility.rollingSigma(candles),
-                WindowVolatility.ewmaSigma(candles),
+                scale,
+                WindowVolatility.rollingSigma(returns),
+                WindowVolatility.ewmaSigma(returns),
                 createdAtMs);
     }
 

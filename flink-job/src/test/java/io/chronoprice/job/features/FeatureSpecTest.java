@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.chronoprice.job.ParityFixture;
 import io.chronoprice.job.candle.Candle;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -71,6 +73,38 @@ class FeatureSpecTest {
                 .isEqualTo((float) c.features()[fixture.windowSize() - 1][spec.count() - 1]);
     }
 
+    /** The job scores from {@code computeInto}; spec 2's own is checked against {@code compute} bit by bit. */
+    @Test
+    void theModelInputEqualsTheFeaturesCastToFloatToTheBitAndComesWithTheScale() {
+        List<Candle[]> windows = new ArrayList<>();
+        ParityFixture.load(ParityFixture.V3)
+                .cases()
+                .forEach(c -> windows.add(c.window().candles()));
+        windows.add(flatWindow());
+        // Across midnight on a Sunday, so the day, week and hour terms all wrap inside the window.
+        Candle[] sundayMidnight = new Candle[60];
+        for (int t = 0; t < 60; t++) {
+            double p = 100 + Math.sin(t);
+            sundayMidnight[t] = new Candle(
+                    "binance", "X", "1m", 1_751_846_400_000L + (t - 30) * 60_000L, p, p + 0.5, p - 0.5, p + 0.1, t, 0);
+        }
+        windows.add(sundayMidnight);
+
+        for (Candle[] window : windows) {
+            double[][] reference = FeaturesV2.INSTANCE.compute(window);
+            float[] tensor = new float[1 + window.length * FeaturesV2.NAMES.size()];
+            double scale = FeaturesV2.INSTANCE.computeInto(window, tensor, 1);
+
+            assertThat(scale).isEqualTo(WindowVolatility.scale(window));
+            int i = 1;
+            for (double[] row : reference) {
+                for (double value : row) {
+                    assertThat(tensor[i]).as("value %d", i++).isEqualTo((float) value);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {ParityFixture.V1, ParityFixture.V2, ParityFixture.V3})
     void javaComputesTheFeaturesTrainingNamesInTheSameOrder(String modelVersion) {
@@ -80,10 +114,7 @@ class FeatureSpecTest {
 
     @Test
     void aWindowWhereNothingMovedHasScaleZeroAndZeroPriceFeatures() {
-        Candle[] flat = new Candle[60];
-        for (int t = 0; t < flat.length; t++) {
-            flat[t] = new Candle("binance", "X", "1m", 1_700_000_000_000L + t * 60_000L, 2, 2, 2, 2, 0, 0);
-        }
+        Candle[] flat = flatWindow();
         double[][] features = FeaturesV2.INSTANCE.compute(flat);
 
         assertThat(WindowVolatility.scale(flat)).isZero();
@@ -107,6 +138,14 @@ class FeatureSpecTest {
         assertThat(last[8]).as("week cos of Monday").isCloseTo(1.0, within(1e-12));
         assertThat(last[9]).as("hour sin at :15").isCloseTo(1.0, within(1e-12));
         assertThat(last[10]).as("hour cos at :15").isCloseTo(0.0, within(1e-12));
+    }
+
+    private static Candle[] flatWindow() {
+        Candle[] flat = new Candle[60];
+        for (int t = 0; t < flat.length; t++) {
+            flat[t] = new Candle("binance", "X", "1m", 1_700_000_000_000L + t * 60_000L, 2, 2, 2, 2, 0, 0);
+        }
+        return flat;
     }
 
     @Test
