@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,47 @@ class BacktestMainITCase {
                 assertThat(rs.getInt(1)).isEqualTo(candles);
                 assertThat(rs.getInt(2)).isEqualTo(candles - 59);
                 assertThat(rs.getInt(3)).as("the model is registered").isEqualTo(1);
+            }
+        }
+    }
+
+    /**
+     * A live job pauses every request until the next wall-clock minute once the exchange reports more request
+     * weight than {@code --used-weight-limit}. With a limit of 1, every klines response of the replay exchange is
+     * above it, and 2,100 candles take three requests of up to 1,000: a backtest that respected the limit would
+     * wait for the next minute after the first and a whole minute after the second.
+     */
+    @Test
+    void aBacktestDoesNotWaitForTheRequestWeightOfItsOwnReplayExchange(@TempDir Path data) throws Exception {
+        int candles =
+                DemoSlice.write(data, "ETHUSDT", FROM, FROM + 2_099 * 60_000L).size();
+        try (EmbeddedDatabase db = EmbeddedDatabase.startForTests()) {
+            long start = System.nanoTime();
+            BacktestMain.main(new String[] {
+                "--backtest",
+                data.toString(),
+                "--run-label",
+                "weight",
+                "--jdbc-url",
+                db.writer().jdbcUrl(),
+                "--parallelism",
+                "1",
+                "--checkpoint-dir",
+                data.resolve("checkpoints").toUri().toString(),
+                "--used-weight-limit",
+                "1"
+            });
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isLessThan(Duration.ofSeconds(55));
+            try (Connection c = DriverManager.getConnection(
+                            db.writer().jdbcUrl(),
+                            db.writer().user(),
+                            db.writer().password());
+                    ResultSet rs = c.createStatement()
+                            .executeQuery("SELECT count(*) FROM candles WHERE exchange = 'binance@weight'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(candles);
             }
         }
     }

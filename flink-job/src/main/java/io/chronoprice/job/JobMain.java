@@ -110,7 +110,9 @@ public final class JobMain {
                 .symbols(symbols)
                 .interval(options.interval())
                 .backfillCandles(model.windowSize() + 10)
-                .usedWeightLimit(options.usedWeightLimit());
+                // A backtest reads its own embedded replay exchange, whose Binance-like request weight guards
+                // nothing: respecting it paused the whole run until the next wall-clock minute.
+                .usedWeightLimit(backtestStart != null ? Integer.MAX_VALUE : options.usedWeightLimit());
         if (backtestStart != null) {
             source.startAt(Instant.ofEpochMilli(backtestStart)).boundedAtServerTime();
         }
