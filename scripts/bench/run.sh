@@ -3,7 +3,7 @@
 # (between the markers of its "./chronoprice bench" section). Run by ./chronoprice after it has built everything.
 # Each part starts what it needs on its own ports and removes it afterwards; nothing touches the local run's data.
 #
-#   1. scoring: the JMH ScoringBenchmark (bare ONNX Runtime vs the job's path, batch 1 and 64), one fork
+#   1. scoring: the JMH ScoringBenchmark (bare ONNX Runtime vs the job's path, batch 1 and 64, the shipped model)
 #   2. backtest: BENCH_SYMBOLS (200) symbols x BENCH_SYMBOL_CANDLES (1440) real 1m candles (the bundled demo files
 #      repeated under new names) through the job at full speed, scoring batch 1 then 64, side by side
 #   3. API: metrics-api/bench/load.sh, /price/latest and /metrics/model with ~10k and BENCH_ROWS (10M) rows
@@ -38,7 +38,9 @@ trap cleanup EXIT
 row() { ROWS+=("| $1 | $2 | ${3:--} | ${4:--} |"); }
 
 scoring() {
-  local args=(-f 1 -wi 2 -w 2s -i 3 -r 2s)
+  # Two forks of five measured iterations: with one fork of three, JMH's error bars on this 2-core host were wider
+  # than the gap the ratio is judged by.
+  local args=(-f 2 -wi 3 -w 2s -i 5 -r 2s)
   [[ -n "$QUICK" ]] && args=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
   log "scoring: JMH ScoringBenchmark ${args[*]}"
   (cd "$ROOT" && java -jar benchmarks/target/benchmarks.jar ScoringBenchmark "${args[@]}" -t 1 \
