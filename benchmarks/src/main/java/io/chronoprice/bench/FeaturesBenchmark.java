@@ -1,11 +1,8 @@
 package io.chronoprice.bench;
 
-import io.chronoprice.job.ParityFixture;
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.features.FeaturesV2;
 import io.chronoprice.job.features.WindowVolatility;
-import io.chronoprice.job.source.DemoData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,15 +32,7 @@ public class FeaturesBenchmark {
 
     @Setup
     public void setUp() {
-        List<Candle> candles = DemoData.read(
-                        ParityFixture.MODELS_DIR.resolve("testdata/2025/binance_spot_BTCUSDT_1m.csv.gz"),
-                        "binance",
-                        "BTCUSDT")
-                .subList(0, 560);
-        windows = new ArrayList<>();
-        for (int end = 60; end <= candles.size(); end++) {
-            windows.add(candles.subList(end - 60, end).toArray(new Candle[0]));
-        }
+        windows = RealWindows.btcusdt();
         input = new float[60 * FeaturesV2.NAMES.size()];
     }
 

@@ -1,7 +1,6 @@
 package io.chronoprice.bench;
 
 import io.chronoprice.job.ParityFixture;
-import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.scoring.ModelArtifact;
 import io.chronoprice.job.scoring.OnnxModel;
 import io.chronoprice.job.scoring.Prediction;
@@ -10,10 +9,8 @@ import io.chronoprice.job.scoring.RawForecast;
 import io.chronoprice.job.serving.OnlineServing;
 import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.serving.ServingState;
-import io.chronoprice.job.source.DemoData;
 import io.chronoprice.job.window.CandleWindow;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,15 +56,7 @@ public class ScoringBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        List<Candle> candles = DemoData.read(
-                        ParityFixture.MODELS_DIR.resolve("testdata/2025/binance_spot_BTCUSDT_1m.csv.gz"),
-                        "binance",
-                        "BTCUSDT")
-                .subList(0, 560);
-        windows = new ArrayList<>();
-        for (int end = 60; end <= candles.size(); end++) {
-            windows.add(new CandleWindow(candles.subList(end - 60, end).toArray(new Candle[0])));
-        }
+        windows = RealWindows.btcusdt().stream().map(CandleWindow::new).toList();
         ModelArtifact artifact = ParityFixture.model(modelVersion);
         model = OnnxModel.load(artifact, "1m", 0);
         predictor = new Predictor(OnnxModel.load(artifact, "1m", 0), Clock.systemUTC());
