@@ -15,11 +15,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Windows per second, on one thread, of the work the job does per window besides the model: the spec-2 input
- * tensor, the window's scale and the two baseline sigmas. {@code reference} takes the readable route (the
- * features as {@code double[][]} cast to float, each measure from the candles on its own), {@code job} the
- * route {@code Predictor} takes ({@code FeaturesV2.computeInto}, the returns shared by both sigmas). Same 500
- * real 1m windows as {@link ScoringBenchmark}; run from the repository root with {@code -Dchronoprice.models=models}.
+ * Windows per second, on one thread, of the work {@code Predictor} does per window besides the model: the spec-2
+ * input tensor with the window's scale ({@code FeaturesV2.computeInto}) and the two baseline sigmas from one pass of
+ * returns. Same 500 real 1m windows as {@link ScoringBenchmark}; run from the repository root with
+ * {@code -Dchronoprice.models=models}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -34,22 +33,6 @@ public class FeaturesBenchmark {
     public void setUp() {
         windows = RealWindows.btcusdt();
         input = new float[60 * FeaturesV2.NAMES.size()];
-    }
-
-    @Benchmark
-    public void reference(Blackhole bh) {
-        Candle[] window = nextWindow();
-        int i = 0;
-        for (double[] row : FeaturesV2.INSTANCE.compute(window)) {
-            for (double value : row) {
-                input[i++] = (float) value;
-            }
-        }
-        bh.consume(input);
-        bh.consume(FeaturesV2.INSTANCE.outputScale(window));
-        bh.consume(WindowVolatility.scale(window));
-        bh.consume(WindowVolatility.rollingSigma(window));
-        bh.consume(WindowVolatility.ewmaSigma(window));
     }
 
     @Benchmark

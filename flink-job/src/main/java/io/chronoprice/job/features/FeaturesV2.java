@@ -1,6 +1,7 @@
 package io.chronoprice.job.features;
 
 import io.chronoprice.job.candle.Candle;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,82 +59,70 @@ public final class FeaturesV2 implements FeatureSpec {
         return NAMES;
     }
 
-    /** Spec 1's price features divided by the scale (reordered, return first), then the calendar terms. */
     @Override
     public double[][] compute(Candle[] window) {
-        double[][] price = FeaturesV1.INSTANCE.compute(window);
-        double scale = WindowVolatility.scale(window);
-        double inverse = scale > 0 ? 1 / scale : 0;
+        int count = NAMES.size();
+        double[] flat = new double[window.length * count];
+        fill(window, flat);
         double[][] features = new double[window.length][];
         for (int t = 0; t < window.length; t++) {
-            double[] p = price[t];
-            long openTime = window[t].openTimeMs();
-            long minute = Math.floorDiv(openTime, MINUTE_MS);
-            double day = 2 * Math.PI * Math.floorMod(minute, 1440) / 1440;
-            double week = 2 * Math.PI * Math.floorMod(Math.floorDiv(openTime, DAY_MS) + 3, 7) / 7;
-            double hour = 2 * Math.PI * Math.floorMod(minute, 60) / 60;
-            features[t] = new double[] {
-                p[1] * inverse,
-                p[0] * inverse,
-                p[2] * inverse,
-                p[3] * inverse,
-                p[4],
-                Math.sin(day),
-                Math.cos(day),
-                Math.sin(week),
-                Math.cos(week),
-                Math.sin(hour),
-                Math.cos(hour)
-            };
+            features[t] = Arrays.copyOfRange(flat, t * count, (t + 1) * count);
         }
         return features;
     }
 
-    /**
-     * What {@link #compute} gives, cast to float32, without its intermediate arrays: each logarithm once (the
-     * scale and the features share the returns and ranges) and the calendar terms from tables filled with the
-     * same expressions, so the values are the same to the bit.
-     */
     @Override
     public double computeInto(Candle[] window, float[] out, int offset) {
+        double[] flat = new double[window.length * NAMES.size()];
+        double scale = fill(window, flat);
+        for (int i = 0; i < flat.length; i++) {
+            out[offset + i] = (float) flat[i];
+        }
+        return scale;
+    }
+
+    /**
+     * Writes the features row-major into {@code out} and returns the window's scale. Each logarithm is taken
+     * once (the scale and the price features share the returns and the ranges), and the calendar terms come
+     * from tables: the job calls this for every window.
+     */
+    private static double fill(Candle[] window, double[] out) {
         int n = window.length;
         double lastClose = window[n - 1].close();
         double meanVolume = FeaturesV1.meanVolume(window);
-        double[] logs = new double[4 * n];
-        double squares = 0;
+        double scaleTerms = 0;
         double previousClose = window[0].open();
-        for (int t = 0; t < n; t++) {
+        for (int t = 0, i = 0; t < n; t++, i += NAMES.size()) {
             Candle c = window[t];
             double r = Math.log(c.close() / previousClose);
             double hl = Math.log(c.high() / c.low());
-            logs[4 * t] = r;
-            logs[4 * t + 1] = Math.log(c.close() / lastClose);
-            logs[4 * t + 2] = hl;
-            logs[4 * t + 3] = Math.log(c.close() / c.open());
-            squares += r * r + hl * hl / WindowVolatility.PARKINSON;
+            out[i] = r;
+            out[i + 1] = Math.log(c.close() / lastClose);
+            out[i + 2] = hl;
+            out[i + 3] = Math.log(c.close() / c.open());
+            scaleTerms += WindowVolatility.scaleTerm(r, hl);
             previousClose = c.close();
         }
-        double scale = Math.sqrt(squares / (2.0 * n));
+        double scale = WindowVolatility.scaleOf(scaleTerms, n);
         double inverse = scale > 0 ? 1 / scale : 0;
-        int i = offset;
-        for (int t = 0; t < n; t++) {
+        for (int t = 0, i = 0; t < n; t++, i += NAMES.size()) {
             Candle c = window[t];
             long openTime = c.openTimeMs();
             long minute = Math.floorDiv(openTime, MINUTE_MS);
             int minuteOfDay = (int) Math.floorMod(minute, 1440);
             int dayOfWeek = (int) Math.floorMod(Math.floorDiv(openTime, DAY_MS) + 3, 7);
             int minuteOfHour = (int) Math.floorMod(minute, 60);
-            out[i++] = (float) (logs[4 * t] * inverse);
-            out[i++] = (float) (logs[4 * t + 1] * inverse);
-            out[i++] = (float) (logs[4 * t + 2] * inverse);
-            out[i++] = (float) (logs[4 * t + 3] * inverse);
-            out[i++] = (float) Math.log1p(c.volume() / (meanVolume + FeaturesV1.VOLUME_EPS));
-            out[i++] = (float) DAY_SIN[minuteOfDay];
-            out[i++] = (float) DAY_COS[minuteOfDay];
-            out[i++] = (float) WEEK_SIN[dayOfWeek];
-            out[i++] = (float) WEEK_COS[dayOfWeek];
-            out[i++] = (float) HOUR_SIN[minuteOfHour];
-            out[i++] = (float) HOUR_COS[minuteOfHour];
+            out[i] *= inverse;
+            out[i + 1] *= inverse;
+            out[i + 2] *= inverse;
+            out[i + 3] *= inverse;
+            out[i + 4] = Math.log1p(c.volume() / (meanVolume + FeaturesV1.VOLUME_EPS));
+            out[i + 5] = DAY_SIN[minuteOfDay];
+            out[i + 6] = DAY_COS[minuteOfDay];
+            out[i + 7] = WEEK_SIN[dayOfWeek];
+            out[i + 8] = WEEK_COS[dayOfWeek];
+            out[i + 9] = HOUR_SIN[minuteOfHour];
+            out[i + 10] = HOUR_COS[minuteOfHour];
         }
         return scale;
     }
@@ -143,7 +132,7 @@ public final class FeaturesV2 implements FeatureSpec {
         return WindowVolatility.scale(window);
     }
 
-    /** sin or cos of 2 pi x k / period for every k, computed as {@link #compute} computes each term. */
+    /** sin or cos of 2 pi x k / period for every k, as {@code features.py} computes each calendar term. */
     private static double[] calendar(int period, boolean cosine) {
         double[] table = new double[period];
         for (int k = 0; k < period; k++) {

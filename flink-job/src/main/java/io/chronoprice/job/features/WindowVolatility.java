@@ -11,7 +11,7 @@ public final class WindowVolatility {
     /** RiskMetrics' decay for the EWMA baseline. */
     public static final double EWMA_LAMBDA = 0.94;
 
-    static final double PARKINSON = 4 * Math.log(2);
+    private static final double PARKINSON = 4 * Math.log(2);
 
     private WindowVolatility() {}
 
@@ -23,12 +23,20 @@ public final class WindowVolatility {
         double sum = 0;
         double previousClose = window[0].open();
         for (Candle c : window) {
-            double r = Math.log(c.close() / previousClose);
-            double hl = Math.log(c.high() / c.low());
-            sum += r * r + hl * hl / PARKINSON;
+            sum += scaleTerm(Math.log(c.close() / previousClose), Math.log(c.high() / c.low()));
             previousClose = c.close();
         }
-        return Math.sqrt(sum / (2.0 * window.length));
+        return scaleOf(sum, window.length);
+    }
+
+    /** One candle's term of the {@link #scale} sum, from its log-return and its ln(high / low). */
+    static double scaleTerm(double logReturn, double logRange) {
+        return logReturn * logReturn + logRange * logRange / PARKINSON;
+    }
+
+    /** The {@link #scale} of a window of {@code n} candles whose terms sum to {@code sum}. */
+    static double scaleOf(double sum, int n) {
+        return Math.sqrt(sum / (2.0 * n));
     }
 
     /** ln(close_t / close_{t-1}) for every candle, with ln(close_0 / open_0) first: what the baselines read. */
