@@ -35,9 +35,6 @@ public final class CsvCandleLoader {
 
     private static final Pattern FILE_NAME =
             Pattern.compile("binance_spot_([A-Z0-9]+)_([0-9]+[a-zA-Z])(?:_[A-Za-z0-9-]+)?\\.csv(?:\\.gz)?");
-    private static final Pattern OPEN_TIME = Pattern.compile("[0-9]{1,18}");
-    // Plain notation only: it is what the shared format promises, and it round-trips through BigDecimal exactly.
-    private static final Pattern DECIMAL = Pattern.compile("[0-9]+(\\.[0-9]+)?");
     private static final String[] COLUMNS = HEADER.split(",");
 
     private CsvCandleLoader() {}
@@ -46,31 +43,50 @@ public final class CsvCandleLoader {
         if (!Files.isDirectory(dir)) {
             throw new NotDirectoryException(dir.toString());
         }
+        // Files are parsed in parallel (a backtest may read hundreds), then taken in name order, so the problems
+        // and the merge come out the same on every run.
+        List<FileResult> files = candidateFiles(dir).parallelStream()
+                .map(CsvCandleLoader::readFile)
+                .toList();
         List<LoadProblem> problems = new ArrayList<>();
         Map<SeriesKey, List<FileCandles>> byKey = new LinkedHashMap<>();
-        for (Path file : candidateFiles(dir)) {
-            Matcher name = FILE_NAME.matcher(file.getFileName().toString());
-            if (!name.matches()) {
-                problems.add(new LoadProblem(
-                        file, 0, "name does not match binance_spot_<SYMBOL>_<interval>[_<suffix>].csv[.gz]; skipped"));
-                continue;
-            }
-            CandleInterval interval = CandleInterval.find(name.group(2)).orElse(null);
-            if (interval == null) {
-                problems.add(new LoadProblem(file, 0, "unsupported interval '" + name.group(2) + "'; skipped"));
-                continue;
-            }
-            try {
-                List<Candle> candles = read(file, interval);
-                byKey.computeIfAbsent(new SeriesKey(name.group(1), interval), k -> new ArrayList<>())
-                        .add(new FileCandles(file, candles));
-            } catch (MalformedFileException e) {
-                problems.add(e.problem);
+        for (FileResult file : files) {
+            if (file.problem() != null) {
+                problems.add(file.problem());
+            } else {
+                byKey.computeIfAbsent(file.key(), k -> new ArrayList<>()).add(file.candles());
             }
         }
         List<CandleSeries> series = new ArrayList<>();
-        byKey.forEach((key, files) -> series.add(merge(key, files, problems)));
+        byKey.forEach((key, ofKey) -> series.add(merge(key, ofKey, problems)));
         return new LoadResult(new CandleStore(series), problems);
+    }
+
+    /** One file's series and candles, or why it is skipped. */
+    private record FileResult(SeriesKey key, FileCandles candles, LoadProblem problem) {}
+
+    private static FileResult readFile(Path file) {
+        Matcher name = FILE_NAME.matcher(file.getFileName().toString());
+        if (!name.matches()) {
+            return new FileResult(
+                    null,
+                    null,
+                    new LoadProblem(
+                            file,
+                            0,
+                            "name does not match binance_spot_<SYMBOL>_<interval>[_<suffix>].csv[.gz]; skipped"));
+        }
+        CandleInterval interval = CandleInterval.find(name.group(2)).orElse(null);
+        if (interval == null) {
+            return new FileResult(
+                    null, null, new LoadProblem(file, 0, "unsupported interval '" + name.group(2) + "'; skipped"));
+        }
+        try {
+            return new FileResult(
+                    new SeriesKey(name.group(1), interval), new FileCandles(file, read(file, interval)), null);
+        } catch (MalformedFileException e) {
+            return new FileResult(null, null, e.problem);
+        }
     }
 
     private static List<Path> candidateFiles(Path dir) throws IOException {
@@ -125,16 +141,29 @@ public final class CsvCandleLoader {
 
     private static Candle parse(Path file, int lineNumber, String line, CandleInterval interval, long previousOpenTime)
             throws MalformedFileException {
-        String[] fields = line.split(",", -1);
-        if (fields.length != COLUMNS.length) {
-            throw new MalformedFileException(
-                    file, lineNumber, "expected " + COLUMNS.length + " columns but found " + fields.length);
+        // Hand-rolled rather than split and regular expressions: a backtest's files hold millions of lines.
+        int[] ends = new int[COLUMNS.length];
+        int fields = 0;
+        for (int i = 0; i <= line.length(); i++) {
+            if (i == line.length() || line.charAt(i) == ',') {
+                if (fields < ends.length) {
+                    ends[fields] = i;
+                }
+                fields++;
+            }
         }
-        if (!OPEN_TIME.matcher(fields[0]).matches()) {
+        if (fields != COLUMNS.length) {
             throw new MalformedFileException(
-                    file, lineNumber, "open_time_ms is not an epoch-millisecond integer: '" + fields[0] + "'");
+                    file, lineNumber, "expected " + COLUMNS.length + " columns but found " + fields);
         }
-        long openTime = Long.parseLong(fields[0]);
+        int openTimeEnd = ends[0];
+        if (openTimeEnd == 0 || openTimeEnd > 18 || digitsEnd(line, 0, openTimeEnd) != openTimeEnd) {
+            throw new MalformedFileException(
+                    file,
+                    lineNumber,
+                    "open_time_ms is not an epoch-millisecond integer: '" + line.substring(0, openTimeEnd) + "'");
+        }
+        long openTime = Long.parseLong(line, 0, openTimeEnd, 10);
         if (openTime % interval.millis() != 0) {
             throw new MalformedFileException(
                     file, lineNumber, "open time " + openTime + " is not on the " + interval.code() + " grid");
@@ -146,14 +175,42 @@ public final class CsvCandleLoader {
                     "open time " + openTime + " is not after the previous line's " + previousOpenTime);
         }
         BigDecimal[] values = new BigDecimal[5];
-        for (int i = 1; i < fields.length; i++) {
-            if (!DECIMAL.matcher(fields[i]).matches()) {
+        for (int i = 1; i < COLUMNS.length; i++) {
+            int start = ends[i - 1] + 1;
+            int end = ends[i];
+            if (!isPlainDecimal(line, start, end)) {
                 throw new MalformedFileException(
-                        file, lineNumber, COLUMNS[i] + " is not a plain decimal number: '" + fields[i] + "'");
+                        file,
+                        lineNumber,
+                        COLUMNS[i] + " is not a plain decimal number: '" + line.substring(start, end) + "'");
             }
-            values[i - 1] = new BigDecimal(fields[i]);
+            values[i - 1] = new BigDecimal(line.substring(start, end));
         }
         return new Candle(openTime, values[0], values[1], values[2], values[3], values[4]);
+    }
+
+    /**
+     * Plain notation only, {@code [0-9]+(\.[0-9]+)?}: it is what the shared format promises, and it round-trips
+     * through BigDecimal exactly.
+     */
+    static boolean isPlainDecimal(String text, int start, int end) {
+        int integerEnd = digitsEnd(text, start, end);
+        if (integerEnd == start) {
+            return false;
+        }
+        if (integerEnd == end) {
+            return true;
+        }
+        return text.charAt(integerEnd) == '.' && integerEnd + 1 < end && digitsEnd(text, integerEnd + 1, end) == end;
+    }
+
+    /** The index of the first non-digit in {@code [start, end)}, or {@code end}. */
+    private static int digitsEnd(String text, int start, int end) {
+        int i = start;
+        while (i < end && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     private static CandleSeries merge(SeriesKey key, List<FileCandles> files, List<LoadProblem> problems) {

@@ -50,7 +50,16 @@ class CsvCandleLoaderTest {
                 Arguments.of("bad timestamp", "2021-05-14,1,2,3,4,5", 4, "open_time_ms is not an epoch-millisecond"),
                 Arguments.of("off-grid", (T0 + 120_001) + ",1,2,3,4,5", 4, "is not on the 1m grid"),
                 Arguments.of("not ascending", (T0 + 60_000) + ",1,2,3,4,5", 4, "is not after the previous line's"),
-                Arguments.of("empty line", "", 4, "expected 6 columns but found 1"));
+                Arguments.of("empty line", "", 4, "expected 6 columns but found 1"),
+                Arguments.of("too many columns", (T0 + 120_000) + ",1,2,3,4,5,6", 4, "expected 6 columns but found 7"),
+                Arguments.of("empty value", (T0 + 120_000) + ",1,,3,4,5", 4, "high is not a plain decimal number: ''"),
+                Arguments.of("no fraction digits", (T0 + 120_000) + ",1,2,3,4.,5", 4, "close is not a plain decimal"),
+                Arguments.of("no integer digits", (T0 + 120_000) + ",.5,2,3,4,5", 4, "open is not a plain decimal"),
+                Arguments.of("two points", (T0 + 120_000) + ",1,2,3,4,5.0.1", 4, "volume is not a plain decimal"),
+                Arguments.of("signed", (T0 + 120_000) + ",1,2,-3,4,5", 4, "low is not a plain decimal number"),
+                Arguments.of("signed timestamp", "+" + (T0 + 120_000) + ",1,2,3,4,5", 4, "open_time_ms is not"),
+                Arguments.of("empty timestamp", ",1,2,3,4,5", 4, "open_time_ms is not an epoch-millisecond"),
+                Arguments.of("19-digit timestamp", "1000000000000000000,1,2,3,4,5", 4, "open_time_ms is not"));
     }
 
     @ParameterizedTest(name = "{0}")
