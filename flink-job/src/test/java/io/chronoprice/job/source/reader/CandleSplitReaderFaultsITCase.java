@@ -89,6 +89,11 @@ class CandleSplitReaderFaultsITCase {
     }
 
     private SplitReaderDriver driver() {
+        // Bounded at the server time: the three closed candles, then done.
+        return driver(SERVER_TIME);
+    }
+
+    private SplitReaderDriver driver(long endMs) {
         Configuration config = new Configuration();
         config.set(CandleSourceOptions.EXCHANGE, "binance");
         config.set(
@@ -102,9 +107,8 @@ class CandleSplitReaderFaultsITCase {
         config.set(CandleSourceOptions.RETRY_MAX_BACKOFF, Duration.ofMillis(20));
         reader = new CandleSplitReader(
                 config, new CandleSourceReaderMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup()));
-        // Bounded at the server time: the three closed candles, then done.
         return new SplitReaderDriver(
-                reader, new CandleSplit("binance", "BTCUSDT", "1m", CandleSplit.NONE_EMITTED, SERVER_TIME));
+                reader, new CandleSplit("binance", "BTCUSDT", "1m", CandleSplit.NONE_EMITTED, endMs));
     }
 
     private static List<Long> openTimes(List<Candle> candles) {
@@ -130,7 +134,9 @@ class CandleSplitReaderFaultsITCase {
     @Test
     void aHighUsedWeightPausesRequestsUntilTheNextMinute() throws Exception {
         klinesScript.add(new Answer(200, Map.of("X-MBX-USED-WEIGHT-1m", "1190"), klines(1)));
-        SplitReaderDriver driver = driver();
+        // Unbounded, so the two closed candles the page left out are due at once: without the pause the reader
+        // would ask for them within milliseconds.
+        SplitReaderDriver driver = driver(CandleSplit.NO_END);
 
         driver.fetchUntil(d -> d.emitted().size() == 1, Duration.ofSeconds(10));
         long millisToNextMinute = 60_000L - System.currentTimeMillis() % 60_000L;
