@@ -106,6 +106,11 @@ symbols_dir() { # count candles -> prints the directory
   echo "$dir"
 }
 
+# The median of the numbers in $1 (space-separated).
+median() {
+  python3 -c 'import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1].split()))' "$1"
+}
+
 # The median of the numbers in $1 (space-separated), and their range: "median (min-max)".
 median_range() {
   python3 -c 'import statistics, sys; v = [float(x) for x in sys.argv[1].split()]
@@ -132,10 +137,12 @@ backtests() {
   what+=" median (range) of $rounds run(s))"
   row "$what, scoring batch 1" \
     "$(median_range "${rates[1]}") candles/s, $(median_range "${per_cpu[1]}") per CPU-second"
-  local median64
-  median64=$(python3 -c 'import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1].split()))' "${rates[64]}")
+  local median1 median64
+  median1=$(median "${rates[1]}")
+  median64=$(median "${rates[64]}")
   row "$what, scoring batch 64 (the default)" \
-    "$(median_range "${rates[64]}") candles/s, $(median_range "${per_cpu[64]}") per CPU-second" \
+    "$(median_range "${rates[64]}") candles/s, $(median_range "${per_cpu[64]}") per CPU-second,\
+ $(python3 -c "print(f'{$median64 / $median1:.2f}')")x batch 1" \
     ">= 25,000 candles/s" "$(yes_no "$median64 >= 25000")"
   # The next parts start their own processes: this database would only take memory from them.
   proc_stop 30 "$DB_PID"

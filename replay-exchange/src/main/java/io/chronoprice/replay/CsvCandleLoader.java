@@ -193,7 +193,7 @@ public final class CsvCandleLoader {
      * Plain notation only, {@code [0-9]+(\.[0-9]+)?}: it is what the shared format promises, and it round-trips
      * through BigDecimal exactly.
      */
-    static boolean isPlainDecimal(String text, int start, int end) {
+    private static boolean isPlainDecimal(String text, int start, int end) {
         int integerEnd = digitsEnd(text, start, end);
         if (integerEnd == start) {
             return false;
