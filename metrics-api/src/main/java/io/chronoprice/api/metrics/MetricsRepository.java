@@ -9,6 +9,7 @@ import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,7 +18,8 @@ import java.util.List;
  * versions on their common targets from {@code loss_difference_parts()} (migration V10): both from prefix sums, so a
  * window costs the same whatever it holds. Java derives the Wilson bounds from the counts and the Diebold-Mariano
  * test from the sums (chronoprice-stats). Three or more scored versions are compared on the targets all of them
- * predicted, which pairwise sums cannot give: {@link #LOSSES} then returns the window's rows.
+ * predicted with {@code common_target_parts()} (migration V11), from the same sums over the hours in which those
+ * are every pair's common targets.
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
@@ -43,22 +45,6 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + "\nORDER BY a.model_version\n";
 
     /**
-     * The served forecast's absolute error of every resolved prediction in the window by a version that is scored
-     * now (the champion and the challengers of the series' interval), oldest target first. Also read by
-     * MetricsITCase for its plan.
-     */
-    String LOSSES = """
-            SELECT o.target_open_time, o.model_version, m.status, o.abs_error, o.naive_abs_error
-            FROM prediction_outcomes o
-            JOIN models m ON m.model_version = o.model_version
-            WHERE\s"""
-            + SeriesKey.SQL_FILTER
-            + "\n  AND m.interval = o.interval AND m.status IN ('champion', 'challenger')"
-            + "\n  AND o.actual_close IS NOT NULL"
-            + IN_WINDOW
-            + "ORDER BY o.target_open_time, o.model_version\n";
-
-    /**
      * The pieces of the window of two versions a < b from which {@link PairWindow#of} puts together their
      * comparison; the arrays come as text (PostgreSQL writes a float8 in the fewest digits that read back exactly).
      */
@@ -67,6 +53,17 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + " array_to_string(p.before_tail, ',') AS before_tail, array_to_string(p.tail, ',') AS tail"
             + "\nFROM loss_difference_parts(:exchange, :symbol, :interval, :versionA, :versionB, " + WINDOW_START
             + ") p\n";
+
+    /**
+     * The pieces of the window of each pair (anchor, v) of {@code :versions} (a JSON array, the anchor first), over
+     * the targets every one of them predicted: the columns of {@link #PAIR_PARTS} after the pair's two versions.
+     */
+    String COMMON_PARTS = "SELECT p.version_a, p.version_b, p.part, p.target_open_time, p.d, p.abs_error_a,"
+            + " p.abs_error_b, p.naive_abs_error_a, p.naive_abs_error_b, p.targets, p.last_target,"
+            + " array_to_string(p.lag_products, ',') AS lag_products, array_to_string(p.before_tail, ',') AS before_tail,"
+            + " array_to_string(p.tail, ',') AS tail"
+            + "\nFROM common_target_parts(:exchange, :symbol, :interval,"
+            + " ARRAY(SELECT json_array_elements_text(CAST(:versions AS json))), " + WINDOW_START + ") p\n";
 
     /** The first and last resolved target of one version in the window: an index probe from each end. */
     String RESOLVED_RANGE = "SELECT"
@@ -120,14 +117,66 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
         }
     }
 
+    /** One row of {@link #COMMON_PARTS}: a {@link PairPart} of the pair {@code versionA < versionB}. */
+    @Introspected
+    record CommonPart(
+            String versionA,
+            String versionB,
+            String part,
+            @Nullable Instant targetOpenTime,
+            @Nullable Double d,
+            @Nullable Double absErrorA,
+            @Nullable Double absErrorB,
+            @Nullable Double naiveAbsErrorA,
+            @Nullable Double naiveAbsErrorB,
+            @Nullable Long targets,
+            @Nullable Instant lastTarget,
+            @Nullable String lagProducts,
+            @Nullable String beforeTail,
+            @Nullable String tail) {
+
+        PairPart pairPart() {
+            return new PairPart(
+                    part,
+                    targetOpenTime,
+                    d,
+                    absErrorA,
+                    absErrorB,
+                    naiveAbsErrorA,
+                    naiveAbsErrorB,
+                    targets,
+                    lastTarget,
+                    lagProducts,
+                    beforeTail,
+                    tail);
+        }
+
+        /**
+         * Per other version, the pair's window with the anchor as a, from the rows of {@link #COMMON_PARTS}; a pair
+         * without rows has no common target.
+         */
+        static List<PairWindow> windows(String anchor, List<String> others, List<CommonPart> parts) {
+            return others.stream()
+                    .map(other -> {
+                        List<PairPart> pair = parts.stream()
+                                .filter(p -> p.versionA().equals(other)
+                                        || p.versionB().equals(other))
+                                .map(CommonPart::pairPart)
+                                .toList();
+                        PairWindow w = PairWindow.of(pair);
+                        boolean anchorIsB = parts.stream()
+                                .anyMatch(p -> p.versionB().equals(anchor)
+                                        && p.versionA().equals(other));
+                        return anchorIsB ? w.swapped() : w;
+                    })
+                    .toList();
+        }
+    }
+
     /** One row of {@link #RESOLVED_RANGE}. */
     @Introspected
     record ResolvedRange(
             @Nullable Instant firstTarget, @Nullable Instant lastTarget) {}
-
-    /** One row of {@link #LOSSES}. */
-    @Introspected
-    record Loss(Instant targetOpenTime, String modelVersion, String status, double absError, double naiveAbsError) {}
 
     /** One row of {@link #METRICS}, by column name. */
     @Introspected
@@ -207,8 +256,9 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             @Nullable String modelVersion,
             @Nullable Double windowSeconds);
 
-    @Query(value = LOSSES, nativeQuery = true)
-    List<Loss> losses(String exchange, String symbol, String interval, @Nullable Double windowSeconds);
+    @Query(value = COMMON_PARTS, nativeQuery = true)
+    List<CommonPart> commonParts(
+            String exchange, String symbol, String interval, String versions, @Nullable Double windowSeconds);
 
     @Query(value = PAIR_PARTS, nativeQuery = true)
     List<PairPart> pairParts(
@@ -239,27 +289,61 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
                 .filter(m -> m.status() != null && VersionComparisons.SCORED.contains(m.status()) && m.resolved() > 0)
                 .toList();
         Double seconds = seconds(window);
-        return switch (scored.size()) {
-            case 0 -> VersionComparisons.of(List.of());
-            case 1 -> {
-                ModelMetrics only = scored.get(0);
-                ResolvedRange range = resolvedRange(
-                                key.exchange(), key.symbol(), key.interval(), only.modelVersion(), seconds)
-                        .get(0);
-                yield VersionComparisons.ofOne(only, range.firstTarget(), range.lastTarget());
-            }
-            case 2 -> {
-                ModelMetrics a = scored.get(0);
-                ModelMetrics b = scored.get(1);
-                yield VersionComparisons.ofTwo(a, b, pairWindow(key, a.modelVersion(), b.modelVersion(), seconds));
-            }
-            default -> VersionComparisons.of(losses(key.exchange(), key.symbol(), key.interval(), seconds));
-        };
+        if (scored.isEmpty()) {
+            return VersionComparisons.none();
+        }
+        if (scored.size() == 1) {
+            ModelMetrics only = scored.get(0);
+            ResolvedRange range = resolvedRange(
+                            key.exchange(), key.symbol(), key.interval(), only.modelVersion(), seconds)
+                    .get(0);
+            return VersionComparisons.ofOne(only, range.firstTarget(), range.lastTarget());
+        }
+        ModelMetrics anchor =
+                scored.stream().filter(ModelMetrics::champion).findFirst().orElse(scored.get(0));
+        List<ModelMetrics> others = scored.stream().filter(m -> m != anchor).toList();
+        List<PairWindow> windows;
+        if (scored.size() == 2) {
+            // The versions come in the database's order, as V10 keeps its pairs.
+            PairWindow w = PairWindow.of(pairParts(
+                    key.exchange(),
+                    key.symbol(),
+                    key.interval(),
+                    scored.get(0).modelVersion(),
+                    scored.get(1).modelVersion(),
+                    seconds));
+            windows = List.of(anchor == scored.get(0) ? w : w.swapped());
+        } else {
+            List<String> otherVersions =
+                    others.stream().map(ModelMetrics::modelVersion).toList();
+            List<String> all = new ArrayList<>();
+            all.add(anchor.modelVersion());
+            all.addAll(otherVersions);
+            windows = CommonPart.windows(
+                    anchor.modelVersion(),
+                    otherVersions,
+                    commonParts(key.exchange(), key.symbol(), key.interval(), jsonArray(all), seconds));
+        }
+        return VersionComparisons.ofMany(anchor, others, windows);
     }
 
-    /** Versions {@code a < b} on their common resolved targets of the window. */
-    private PairWindow pairWindow(SeriesKey key, String a, String b, @Nullable Double seconds) {
-        return PairWindow.of(pairParts(key.exchange(), key.symbol(), key.interval(), a, b, seconds));
+    /** The strings as a JSON array, for {@link #COMMON_PARTS}: a version's name may hold any character. */
+    static String jsonArray(List<String> values) {
+        StringBuilder json = new StringBuilder("[");
+        for (String value : values) {
+            json.append(json.length() == 1 ? "\"" : ",\"");
+            for (char ch : value.toCharArray()) {
+                if (ch == '"' || ch == '\\') {
+                    json.append('\\').append(ch);
+                } else if (ch < 0x20) {
+                    json.append(String.format("\\u%04x", (int) ch));
+                } else {
+                    json.append(ch);
+                }
+            }
+            json.append('"');
+        }
+        return json.append(']').toString();
     }
 
     private static Double seconds(Window window) {

@@ -125,6 +125,23 @@ record PairWindow(
                 back.isEmpty() ? clean.lastTarget() : back.get(back.size() - 1).time());
     }
 
+    /**
+     * The same window with b as a and a as b: d changes sign, so its ends do, while its lagged products do not.
+     */
+    PairWindow swapped() {
+        return new PairWindow(
+                targets,
+                sumAbsErrorB,
+                sumAbsErrorA,
+                sumNaiveAbsErrorB,
+                sumNaiveAbsErrorA,
+                firstTarget,
+                lastTarget,
+                lagProducts,
+                scaled(head, -1),
+                scaled(tail, -1));
+    }
+
     /** The Diebold-Mariano test of {@code d} (a minus b), or of b minus a when {@code bMinusA}. */
     DieboldMariano.Result test(boolean bMinusA) {
         double sign = bMinusA ? -1 : 1;

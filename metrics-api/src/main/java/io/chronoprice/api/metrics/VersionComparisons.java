@@ -4,20 +4,15 @@ import io.chronoprice.common.stats.DieboldMariano;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Builds a {@link VersionComparison} of the scored versions (the champion and the challengers): on the targets every
  * one of them predicted, each version's errors averaged over exactly those, and each challenger tested against the
  * champion with chronoprice-stats' {@link DieboldMariano}, the same test the job's promotion rule uses. One version
- * is compared on its own resolved targets ({@link #ofOne}) and two from the sums of their loss differences
- * ({@link #ofTwo}); three or more from the window's rows ({@link #of}).
+ * is compared on its own resolved targets ({@link #ofOne}); more from the sums of each one's loss differences with
+ * the anchor on those targets ({@link #ofMany}).
  */
 final class VersionComparisons {
 
@@ -41,24 +36,48 @@ final class VersionComparisons {
                 List.of());
     }
 
-    /** Two scored versions, {@code a} before {@code b} in version order, on their common targets {@code w}. */
-    static VersionComparison ofTwo(ModelMetrics a, ModelMetrics b, PairWindow w) {
-        long n = w.targets();
-        CommonTargetMetrics onA = common(a, n, w.sumAbsErrorA(), w.sumNaiveAbsErrorA());
-        CommonTargetMetrics onB = common(b, n, w.sumAbsErrorB(), w.sumNaiveAbsErrorB());
-        ModelMetrics champion = a.champion() ? a : b.champion() ? b : null;
+    /** No scored version has a resolved target in the window. */
+    static VersionComparison none() {
+        return new VersionComparison(null, 0, null, null, List.of(), List.of());
+    }
+
+    /**
+     * Two or more scored versions on the targets all of them predicted.
+     *
+     * @param anchor the champion when it is scored, else the first version
+     * @param others the other versions, in the order they are listed after the anchor
+     * @param windows per other version, the anchor (as a) and it (as b) on the common targets of every version
+     */
+    static VersionComparison ofMany(ModelMetrics anchor, List<ModelMetrics> others, List<PairWindow> windows) {
+        if (others.isEmpty() || windows.size() != others.size()) {
+            throw new IllegalArgumentException(
+                    "one window per other version expected, got " + windows.size() + " for " + others.size());
+        }
+        PairWindow first = windows.get(0);
+        long n = first.targets();
+        List<CommonTargetMetrics> models = new ArrayList<>();
+        models.add(common(anchor, n, first.sumAbsErrorA(), first.sumNaiveAbsErrorA()));
         List<ChallengerTest> tests = new ArrayList<>();
-        if (champion == a) {
-            tests.add(test(b.modelVersion(), a.modelVersion(), w.test(true)));
-        } else if (champion == b) {
-            tests.add(test(a.modelVersion(), b.modelVersion(), w.test(false)));
+        for (int i = 0; i < others.size(); i++) {
+            ModelMetrics other = others.get(i);
+            PairWindow w = windows.get(i);
+            if (w.targets() != n) {
+                // Every pair is read on the same targets; a mismatch is a bug in the SQL, not a property of the data.
+                throw new IllegalStateException("the pairs with " + anchor.modelVersion() + " disagree on the common"
+                        + " targets: " + n + " with " + others.get(0).modelVersion() + ", " + w.targets() + " with "
+                        + other.modelVersion());
+            }
+            models.add(common(other, n, w.sumAbsErrorB(), w.sumNaiveAbsErrorB()));
+            if (anchor.champion()) {
+                tests.add(test(other.modelVersion(), anchor.modelVersion(), w.test(true)));
+            }
         }
         return new VersionComparison(
-                champion == null ? null : champion.modelVersion(),
+                anchor.champion() ? anchor.modelVersion() : null,
                 n,
-                w.firstTarget(),
-                w.lastTarget(),
-                champion == b ? List.of(onB, onA) : List.of(onA, onB),
+                first.firstTarget(),
+                first.lastTarget(),
+                models,
                 tests);
     }
 
@@ -70,71 +89,6 @@ final class VersionComparisons {
                 n == 0 ? null : absSum / n,
                 n == 0 ? null : naiveSum / n,
                 n == 0 || naiveSum == 0 ? null : absSum / naiveSum);
-    }
-
-    /** @param losses one row per (target, version), oldest target first, as {@link MetricsRepository#LOSSES} reads */
-    static VersionComparison of(List<MetricsRepository.Loss> losses) {
-        Map<String, String> statuses = new LinkedHashMap<>();
-        TreeMap<Instant, Map<String, MetricsRepository.Loss>> byTarget = new TreeMap<>();
-        for (MetricsRepository.Loss loss : losses) {
-            statuses.put(loss.modelVersion(), loss.status());
-            byTarget.computeIfAbsent(loss.targetOpenTime(), t -> new HashMap<>())
-                    .put(loss.modelVersion(), loss);
-        }
-        List<String> versions = statuses.keySet().stream()
-                .sorted(Comparator.comparing((String v) -> !CHAMPION.equals(statuses.get(v)))
-                        .thenComparing(Comparator.naturalOrder()))
-                .toList();
-        // Common targets in time order: the Diebold-Mariano variance needs the loss differences as a time series.
-        List<Instant> commonTargets = byTarget.entrySet().stream()
-                .filter(atTarget -> atTarget.getValue().size() == versions.size())
-                .map(Map.Entry::getKey)
-                .toList();
-        List<Map<String, MetricsRepository.Loss>> common =
-                commonTargets.stream().map(byTarget::get).toList();
-        String champion = versions.stream()
-                .filter(v -> CHAMPION.equals(statuses.get(v)))
-                .findFirst()
-                .orElse(null);
-
-        List<CommonTargetMetrics> models = new ArrayList<>();
-        for (String version : versions) {
-            double absSum = 0;
-            double naiveSum = 0;
-            for (Map<String, MetricsRepository.Loss> atTarget : common) {
-                absSum += atTarget.get(version).absError();
-                naiveSum += atTarget.get(version).naiveAbsError();
-            }
-            int n = common.size();
-            models.add(new CommonTargetMetrics(
-                    version,
-                    statuses.get(version),
-                    version.equals(champion),
-                    n == 0 ? null : absSum / n,
-                    n == 0 ? null : naiveSum / n,
-                    n == 0 || naiveSum == 0 ? null : absSum / naiveSum));
-        }
-
-        List<ChallengerTest> tests = new ArrayList<>();
-        if (champion != null) {
-            for (String challenger : versions) {
-                if (challenger.equals(champion)) {
-                    continue;
-                }
-                double[] d = common.stream()
-                        .mapToDouble(atTarget -> atTarget.get(challenger).absError()
-                                - atTarget.get(champion).absError())
-                        .toArray();
-                tests.add(test(challenger, champion, DieboldMariano.test(d)));
-            }
-        }
-        return new VersionComparison(
-                champion,
-                common.size(),
-                commonTargets.isEmpty() ? null : commonTargets.get(0),
-                commonTargets.isEmpty() ? null : commonTargets.get(commonTargets.size() - 1),
-                models,
-                tests);
     }
 
     static ChallengerTest test(String challenger, String champion, DieboldMariano.Result r) {

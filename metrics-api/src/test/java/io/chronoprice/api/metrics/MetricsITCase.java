@@ -184,17 +184,6 @@ class MetricsITCase extends ApiITCaseSupport {
                 .containsExactly(SeedData.MODEL_1, SeedData.MODEL_2);
     }
 
-    @Test
-    void comparisonReadsTheWindowThroughTheIndex() throws Exception {
-        SeriesKey btc = new SeriesKey("binance", "BTCUSDT", "1m");
-        String plan = Plans.explain(MetricsRepository.LOSSES, ps -> {
-            btc.bind(ps, 1);
-            btc.bind(ps, 4);
-            ps.setDouble(7, 86_400);
-        });
-        assertThat(plan).contains("Index").doesNotContain("Seq Scan");
-    }
-
     /** The reading the API must give for a test, from the definitions: significant at 5 %, and in whose favour. */
     static String expectedReading(ExpectedComparison.Test dm) {
         if (dm.pValue() >= 0.05) {

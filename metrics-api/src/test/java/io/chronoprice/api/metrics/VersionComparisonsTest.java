@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * The comparison on a seed small enough to work by hand: which targets are common, the metrics on them, and the
- * Diebold-Mariano statistic with its Newey-West variance written out as fractions.
+ * Diebold-Mariano statistic with its Newey-West variance written out as fractions. The rows are paired with the
+ * anchor on the common targets here, as {@code common_target_parts()} (migration V11) pairs them in the database.
  */
 class VersionComparisonsTest {
+
+    /** The served forecast's absolute error of one version at one target, with the version's registry status. */
+    record Loss(Instant target, String modelVersion, String status, double absError, double naiveAbsError) {}
 
     private static final String CHAMPION = "v1";
     private static final String CHALLENGER = "v2";
@@ -22,10 +29,10 @@ class VersionComparisonsTest {
      * Champion errors 2, 3, 1, 4, 2, 5 and challenger errors 1, 2, 2, 1, 1, 2 on six common targets (naive error 2
      * on each); the challenger also has a target before them and the champion one after, neither common.
      */
-    private static List<MetricsRepository.Loss> handSeed() {
+    private static List<Loss> handSeed() {
         double[] champion = {2, 3, 1, 4, 2, 5};
         double[] challenger = {1, 2, 2, 1, 1, 2};
-        List<MetricsRepository.Loss> rows = new ArrayList<>();
+        List<Loss> rows = new ArrayList<>();
         rows.add(loss(0, CHALLENGER, "challenger", 9));
         for (int i = 0; i < 6; i++) {
             rows.add(loss(i + 1, CHAMPION, "champion", champion[i]));
@@ -37,7 +44,7 @@ class VersionComparisonsTest {
 
     @Test
     void comparesOnlyTheTargetsEveryVersionPredicted() {
-        VersionComparison c = VersionComparisons.of(handSeed());
+        VersionComparison c = compare(handSeed());
 
         assertThat(c.champion()).isEqualTo(CHAMPION);
         assertThat(c.commonTargets()).isEqualTo(6);
@@ -64,7 +71,7 @@ class VersionComparisonsTest {
      */
     @Test
     void dieboldMarianoMatchesTheHandComputation() {
-        ChallengerTest t = VersionComparisons.of(handSeed()).tests().get(0);
+        ChallengerTest t = compare(handSeed()).tests().get(0);
 
         assertThat(t.challenger()).isEqualTo(CHALLENGER);
         assertThat(t.champion()).isEqualTo(CHAMPION);
@@ -80,16 +87,16 @@ class VersionComparisonsTest {
 
     @Test
     void aWorseChallengerIsReadAsTheChampionBeingBetter() {
-        List<MetricsRepository.Loss> swapped = handSeed().stream()
-                .map(l -> new MetricsRepository.Loss(
-                        l.targetOpenTime(),
+        List<Loss> swapped = handSeed().stream()
+                .map(l -> new Loss(
+                        l.target(),
                         l.modelVersion(),
                         l.modelVersion().equals(CHAMPION) ? "challenger" : "champion",
                         l.absError(),
                         l.naiveAbsError()))
                 .toList();
 
-        ChallengerTest t = VersionComparisons.of(swapped).tests().get(0);
+        ChallengerTest t = compare(swapped).tests().get(0);
 
         assertThat(t.challenger()).isEqualTo(CHAMPION);
         assertThat(t.statistic()).isCloseTo(2.7651, within(1e-4));
@@ -99,14 +106,14 @@ class VersionComparisonsTest {
 
     @Test
     void aSmallDifferenceIsNotSignificant() {
-        List<MetricsRepository.Loss> rows = new ArrayList<>();
+        List<Loss> rows = new ArrayList<>();
         double[] d = {0.5, -0.5, 0.25, -0.5, 0.5, -0.25, 0.1};
         for (int i = 0; i < d.length; i++) {
             rows.add(loss(i, CHAMPION, "champion", 2));
             rows.add(loss(i, CHALLENGER, "challenger", 2 + d[i]));
         }
 
-        ChallengerTest t = VersionComparisons.of(rows).tests().get(0);
+        ChallengerTest t = compare(rows).tests().get(0);
 
         assertThat(t.pValue()).isGreaterThan(0.05);
         assertThat(t.verdict()).isEqualTo("no-significant-difference");
@@ -115,16 +122,15 @@ class VersionComparisonsTest {
 
     @Test
     void identicalErrorsOrTooFewTargetsCannotBeTested() {
-        List<MetricsRepository.Loss> same = new ArrayList<>();
+        List<Loss> same = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             same.add(loss(i, CHAMPION, "champion", 1 + i));
             same.add(loss(i, CHALLENGER, "challenger", 1 + i));
         }
-        List<MetricsRepository.Loss> one =
-                List.of(loss(0, CHAMPION, "champion", 1), loss(0, CHALLENGER, "challenger", 2));
+        List<Loss> one = List.of(loss(0, CHAMPION, "champion", 1), loss(0, CHALLENGER, "challenger", 2));
 
-        ChallengerTest identical = VersionComparisons.of(same).tests().get(0);
-        ChallengerTest single = VersionComparisons.of(one).tests().get(0);
+        ChallengerTest identical = compare(same).tests().get(0);
+        ChallengerTest single = compare(one).tests().get(0);
 
         assertThat(identical.statistic()).isNull();
         assertThat(identical.pValue()).isNull();
@@ -138,13 +144,13 @@ class VersionComparisonsTest {
 
     @Test
     void withoutTheChampionThereIsNothingToTestAgainst() {
-        List<MetricsRepository.Loss> rows = List.of(
+        List<Loss> rows = List.of(
                 loss(0, "v2", "challenger", 1),
                 loss(0, "v3", "challenger", 2),
                 loss(1, "v2", "challenger", 1),
                 loss(1, "v3", "challenger", 3));
 
-        VersionComparison c = VersionComparisons.of(rows);
+        VersionComparison c = compare(rows);
 
         assertThat(c.champion()).isNull();
         assertThat(c.commonTargets()).isEqualTo(2);
@@ -154,7 +160,7 @@ class VersionComparisonsTest {
 
     @Test
     void nothingResolvedGivesAnEmptyComparison() {
-        VersionComparison c = VersionComparisons.of(List.of());
+        VersionComparison c = compare(List.of());
 
         assertThat(c.commonTargets()).isZero();
         assertThat(c.models()).isEmpty();
@@ -162,7 +168,99 @@ class VersionComparisonsTest {
         assertThat(c.firstTargetTime()).isNull();
     }
 
-    private static MetricsRepository.Loss loss(int minute, String version, String status, double absError) {
-        return new MetricsRepository.Loss(T0.plusSeconds(60L * minute), version, status, absError, 2);
+    @Test
+    void threeVersionsAreComparedOnTheTargetsAllOfThemPredicted() {
+        // v3 misses the first two of the hand seed's six common targets, so four remain: errors from the third on.
+        List<Loss> rows = new ArrayList<>(handSeed());
+        double[] third = {0, 0, 3, 3, 2, 6};
+        for (int i = 2; i < 6; i++) {
+            rows.add(loss(i + 1, "v3", "challenger", third[i]));
+        }
+
+        VersionComparison c = compare(rows);
+
+        assertThat(c.commonTargets()).isEqualTo(4);
+        assertThat(c.firstTargetTime()).isEqualTo(T0.plusSeconds(3 * 60));
+        assertThat(c.models())
+                .extracting(CommonTargetMetrics::modelVersion)
+                .containsExactly(CHAMPION, CHALLENGER, "v3");
+        // Champion 1, 4, 2, 5; challenger 2, 1, 1, 2; v3 3, 3, 2, 6.
+        assertThat(c.models()).extracting(CommonTargetMetrics::mae).containsExactly(3.0, 1.5, 3.5);
+        assertThat(c.tests()).extracting(ChallengerTest::challenger).containsExactly(CHALLENGER, "v3");
+        assertThat(c.tests()).allSatisfy(t -> assertThat(t.n()).isEqualTo(4));
+        assertThat(c.tests().get(0).meanLossDifference()).isCloseTo(-1.5, within(1e-12));
+        assertThat(c.tests().get(1).meanLossDifference()).isCloseTo(0.5, within(1e-12));
+    }
+
+    private static Loss loss(int minute, String version, String status, double absError) {
+        return new Loss(T0.plusSeconds(60L * minute), version, status, absError, 2);
+    }
+
+    /**
+     * The rows' comparison as the API makes it: each version after the anchor (the champion, else the first) as a
+     * pair with the anchor, on the targets that every version predicted.
+     */
+    private static VersionComparison compare(List<Loss> rows) {
+        if (rows.isEmpty()) {
+            return VersionComparisons.none();
+        }
+        Map<String, String> statuses = new TreeMap<>();
+        Map<Instant, Map<String, Loss>> byTarget = new TreeMap<>();
+        for (Loss l : rows) {
+            statuses.put(l.modelVersion(), l.status());
+            byTarget.computeIfAbsent(l.target(), t -> new HashMap<>()).put(l.modelVersion(), l);
+        }
+        String anchor = statuses.keySet().stream()
+                .filter(v -> VersionComparisons.CHAMPION.equals(statuses.get(v)))
+                .findFirst()
+                .orElse(statuses.keySet().iterator().next());
+        List<String> others =
+                statuses.keySet().stream().filter(v -> !v.equals(anchor)).toList();
+        List<PairWindow> windows = new ArrayList<>();
+        for (String other : others) {
+            List<PairWindow.Target> common = new ArrayList<>();
+            byTarget.forEach((t, at) -> {
+                if (at.size() == statuses.size()) {
+                    Loss a = at.get(anchor);
+                    Loss b = at.get(other);
+                    common.add(new PairWindow.Target(
+                            t,
+                            a.absError() - b.absError(),
+                            a.absError(),
+                            b.absError(),
+                            a.naiveAbsError(),
+                            b.naiveAbsError()));
+                }
+            });
+            windows.add(PairWindow.of(common, null, new double[0], List.of()));
+        }
+        return VersionComparisons.ofMany(
+                metrics(anchor, statuses.get(anchor)),
+                others.stream().map(v -> metrics(v, statuses.get(v))).toList(),
+                windows);
+    }
+
+    /** A version's metrics as far as the comparison reads them: its name and status. */
+    private static ModelMetrics metrics(String version, String status) {
+        WilsonInterval none = WilsonInterval.of(0, 0);
+        return new ModelMetrics(
+                version,
+                status,
+                VersionComparisons.CHAMPION.equals(status),
+                1,
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                none,
+                none,
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -140,7 +140,6 @@ public final class TestDatabase {
         }
     }
 
-    /** Recomputes the accuracy prefix sums of every changed series, as the job's registry poll does. */
     /** Deletes every row filed under {@code exchange}: candles, predictions, the accuracy sums and their markers. */
     public static void deleteExchange(String exchange) throws SQLException {
         try (Connection c = writer()) {
@@ -184,6 +183,7 @@ public final class TestDatabase {
         }
     }
 
+    /** Recomputes the accuracy prefix sums of every changed series, as the job's registry poll does. */
     public static int refreshAccuracy(Connection c) throws SQLException {
         int refreshed = AccuracyRollups.refresh(c);
         if (!c.getAutoCommit()) {
