@@ -11,7 +11,9 @@
 # Two of the versions are registered (champion and challenger), so every report compares them.
 # Phase 2 adds synthetic series (a deterministic random walk, SYN001USDT, SYN002USDT, ...) of BENCH_SERIES_CANDLES
 # 1m candles (default 500k, 347 days) with two versions each, up to BENCH_ROWS prediction rows, and measures
-# BTCUSDT again (same rows, bigger tables) and window=all over the first synthetic series (1M predictions).
+# BTCUSDT again (same rows, bigger tables) and window=all over the first synthetic series (1M predictions), and over
+# the second with a third version, a second challenger, from half its length on (1.25M predictions, compared on the
+# 250k targets all three predicted).
 # The 10M fill takes several minutes; the prefix-sum refresh after it (as the job does every registry poll) too,
 # the more since it also sums the two versions' loss differences (migration V10).
 set -euo pipefail
@@ -131,6 +133,7 @@ measure() {
 }
 
 RESULTS=()
+declare -A NOTE=()
 run_phase() {
   local rows
   rows=$(count)
@@ -141,20 +144,22 @@ run_phase() {
   sql -c "ANALYZE candles; ANALYZE predictions"
   for path in "/price/latest?symbol=BTCUSDT" "/metrics/model?symbol=BTCUSDT&window=24h" \
     "/metrics/model?symbol=BTCUSDT&window=all" "$@"; do
+    local note=${NOTE[$path]:-}
     log "wrk $path with $rows prediction rows"
     read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$API_PORT$path")
-    RESULTS+=("| \`$path\` | $rows | $rps | $p50 | $p99 | $errors |")
+    RESULTS+=("| \`$path\`${note:+ ($note)} | $rows | $rps | $p50 | $p99 | $errors |")
     if [[ $path == /metrics/* ]]; then
       log "wrk $path with $rows prediction rows, uncached"
       read -r rps p50 p99 errors < <(measure "http://127.0.0.1:$UNCACHED_PORT$path")
-      RESULTS+=("| \`$path\` (uncached) | $rows | $rps | $p50 | $p99 | $errors |")
+      RESULTS+=("| \`$path\` (${note:+$note, }uncached) | $rows | $rps | $p50 | $p99 | $errors |")
     fi
   done
 }
 
 # The versions as a running job would have them: lstm-bench-1 the champion and lstm-bench-2 a challenger of 1m, so
 # that every /metrics/model report also compares them (Diebold-Mariano on their common targets); lstm-bench-3 is
-# not registered, as a retired model's old rows would be.
+# not registered, as a retired model's old rows would be. lstm-bench-4, a second challenger, has rows on one synthetic
+# series only.
 register() { # version status
   sql -c "INSERT INTO models (model_version, created_at, interval, window_size, feature_names, quantiles,
                               artifact_sha256, status)
@@ -162,6 +167,7 @@ register() { # version status
 }
 register lstm-bench-1 champion
 register lstm-bench-2 challenger
+register lstm-bench-4 challenger
 
 # BTCUSDT has the same three models in both phases, so the 24h window holds the same rows (3 x 1440) and only
 # the table size changes.
@@ -177,7 +183,17 @@ while (($(count) < ROWS)); do
   seed_synthetic "$n"
   n=$((n + 1))
 done
-run_phase "/metrics/model?symbol=SYN001USDT&window=all"
+# A challenger added halfway through SYN002USDT's history: its report compares three versions.
+sql -c "INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version, predicted_close,
+                                 lower_close, upper_close, naive_close, window_end_open_time)
+        SELECT exchange, symbol, interval, target_open_time, 'lstm-bench-4', predicted_close * 1.0002, lower_close,
+               upper_close, naive_close, window_end_open_time
+        FROM predictions
+        WHERE symbol = 'SYN002USDT' AND model_version = 'lstm-bench-1'
+          AND target_open_time >= (SELECT min(target_open_time) + ($SERIES_CANDLES / 2) * interval '1 minute'
+                                   FROM predictions WHERE symbol = 'SYN002USDT')"
+NOTE["/metrics/model?symbol=SYN002USDT&window=all"]="three scored versions"
+run_phase "/metrics/model?symbol=SYN001USDT&window=all" "/metrics/model?symbol=SYN002USDT&window=all"
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), API and PostgreSQL on the same host;"
 echo "host: $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host included)"

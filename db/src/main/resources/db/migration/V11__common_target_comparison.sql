@@ -197,8 +197,7 @@ $$
 DECLARE
     win_after    timestamptz := COALESCE(p_after, '-infinity');
     anchor       text := p_versions[1];
-    first_common timestamptz;
-    last_common  timestamptz;
+    first_hour   timestamptz;
     after_first  timestamptz;
     start_bucket timestamptz;
     clean_end    timestamptz;
@@ -209,37 +208,38 @@ DECLARE
     end_counts   bigint[];
     other        text;
 BEGIN
-    -- Every common target lies between the latest first and the earliest last resolved target of the versions.
-    SELECT max(r.first_target), min(r.last_target)
-    INTO first_common, last_common
-    FROM unnest(p_versions) v(model_version)
-    CROSS JOIN LATERAL (
-        SELECT (SELECT o.target_open_time FROM prediction_outcomes o
-                WHERE o.exchange = p_exchange AND o.symbol = p_symbol AND o.interval = p_interval
-                  AND o.model_version = v.model_version AND o.actual_close IS NOT NULL
-                  AND o.target_open_time > win_after
-                ORDER BY o.target_open_time LIMIT 1) AS first_target,
-               (SELECT o.target_open_time FROM prediction_outcomes o
-                WHERE o.exchange = p_exchange AND o.symbol = p_symbol AND o.interval = p_interval
-                  AND o.model_version = v.model_version AND o.actual_close IS NOT NULL
-                  AND o.target_open_time > win_after
-                ORDER BY o.target_open_time DESC LIMIT 1) AS last_target) r
-    HAVING bool_and(r.first_target IS NOT NULL);
-    IF first_common IS NULL OR first_common > last_common THEN
-        RETURN;
-    END IF;
-    after_first := first_common - interval '1 microsecond';
-    start_bucket := date_trunc('hour', after_first) + interval '1 hour';
-    -- Both rollups' markers: each bounds where its own sums are current. The last common hour is read from the rows.
+    -- The hours before the first marker are summed, so a version has no rows in them before its first summed hour:
+    -- no common target lies before the latest of those. (Probing the rows for a version's first target instead
+    -- would step over every earlier target of the other versions.)
     SELECT least(COALESCE((SELECT min(m.bucket) FROM loss_difference_dirty m
                            WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                             AND m.bucket >= start_bucket), 'infinity'),
+                             AND m.bucket >= date_trunc('hour', win_after)), 'infinity'),
                  COALESCE((SELECT min(m.bucket) FROM accuracy_dirty m
                            WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                             AND m.bucket >= start_bucket), 'infinity'),
-                 date_trunc('hour', last_common))
+                             AND m.bucket >= date_trunc('hour', win_after)), 'infinity'))
     INTO clean_end;
-    clean_from := least(start_bucket, clean_end);
+    SELECT max(COALESCE((SELECT min(c.bucket)
+                         FROM accuracy_cumulative c
+                         WHERE c.exchange = p_exchange AND c.symbol = p_symbol AND c.interval = p_interval
+                           AND c.model_version = v.model_version
+                           AND c.bucket >= date_trunc('hour', win_after) AND c.bucket < clean_end), clean_end))
+    INTO first_hour
+    FROM unnest(p_versions) v(model_version);
+    after_first := CASE WHEN first_hour > win_after THEN first_hour - interval '1 microsecond' ELSE win_after END;
+    start_bucket := CASE WHEN after_first = '-infinity' THEN '-infinity'::timestamptz
+                         ELSE date_trunc('hour', after_first) + interval '1 hour' END;
+    clean_end := greatest(clean_end, start_bucket);
+    IF clean_end = start_bucket THEN
+        -- The marker was in the window's partial first hour: look for the first one after it.
+        SELECT least(COALESCE((SELECT min(m.bucket) FROM loss_difference_dirty m
+                               WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
+                                 AND m.bucket >= start_bucket), 'infinity'),
+                     COALESCE((SELECT min(m.bucket) FROM accuracy_dirty m
+                               WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
+                                 AND m.bucket >= start_bucket), 'infinity'))
+        INTO clean_end;
+    END IF;
+    clean_from := start_bucket;
 
     end_counts := common_target_counts(p_exchange, p_symbol, p_interval, p_versions, clean_end);
     IF (SELECT count(DISTINCT u.e - u.s)
@@ -268,8 +268,7 @@ BEGIN
         RETURN QUERY
         SELECT least(anchor, other), greatest(anchor, other), w.*
         FROM loss_difference_window(p_exchange, p_symbol, p_interval, least(anchor, other),
-                                    greatest(anchor, other), after_first, clean_from, clean_end,
-                                    last_common + interval '1 microsecond',
+                                    greatest(anchor, other), after_first, clean_from, clean_end, 'infinity',
                                     array_remove(p_versions[2:], other)) w;
     END LOOP;
 END

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Three scored versions compared from migration V11's {@code common_target_parts()} give the numbers of the textbook
  * computation on the rows ({@link ExpectedComparison}) on the targets all three predicted, for every window, with
- * current sums and with none; and once the sums are current, the rows read are those of the hours around the
+ * current sums, with none and with a change not refreshed yet; and once the sums are current, the rows read are those of the hours around the
  * newest version's start, not the window's. The series is the seeded real BTCUSDT candles with the champion's
  * forecasts, a challenger's on every target but every 17th of the first fifth, and a third version's that starts
  * there and misses every 5th target in its first 90 ({@link #LATE}); {@link #HOLED} is the same with 30 targets
@@ -187,6 +187,27 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
             assertThat(assertEveryWindowAsExpected(c, HOLED))
                     .as("windows read from the sums once refreshed, with a hole")
                     .isPositive();
+        }
+    }
+
+    @Test
+    void aCorrectedCandleInsideTheHistoryIsReadFromTheRowsUntilTheNextRefresh() throws SQLException {
+        List<SeedData.Candle> candles = seed.candles(SYMBOL);
+        SeedData.Candle late = candles.get(candles.size() * 3 / 4);
+        try (Connection c = TestDatabase.writer()) {
+            TestDatabase.refreshAccuracy(c);
+            TestDatabase.setClose(c, EXCHANGE, late, late.close() * 1.01);
+            closes.put(late.openTime(), late.close() * 1.01);
+            assertThat(TestDatabase.markers(c, "accuracy_dirty", EXCHANGE)).isPositive();
+            assertThat(assertEveryWindowAsExpected(c, LATE)).isPositive();
+
+            TestDatabase.refreshAccuracy(c);
+            assertThat(assertEveryWindowAsExpected(c, LATE)).isGreaterThan(10);
+        } finally {
+            try (Connection c = TestDatabase.writer()) {
+                TestDatabase.setClose(c, EXCHANGE, late, late.close());
+                closes.put(late.openTime(), late.close());
+            }
         }
     }
 

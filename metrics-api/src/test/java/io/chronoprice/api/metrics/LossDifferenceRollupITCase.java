@@ -118,7 +118,7 @@ class LossDifferenceRollupITCase {
         SeedData.Candle middle = candles.get(candles.size() / 2);
         try (Connection c = TestDatabase.writer()) {
             TestDatabase.refreshAccuracy(c);
-            setClose(c, middle, middle.close() * 1.01);
+            TestDatabase.setClose(c, EXCHANGE, middle, middle.close() * 1.01);
             closes.put(middle.openTime(), middle.close() * 1.01);
             assertThat(TestDatabase.markers(c, "loss_difference_dirty", EXCHANGE))
                     .isPositive();
@@ -128,7 +128,7 @@ class LossDifferenceRollupITCase {
             assertThat(assertEveryWindowAsExpected(c)).isGreaterThan(10);
         } finally {
             try (Connection c = TestDatabase.writer()) {
-                setClose(c, middle, middle.close());
+                TestDatabase.setClose(c, EXCHANGE, middle, middle.close());
                 closes.put(middle.openTime(), middle.close());
             }
         }
@@ -227,16 +227,5 @@ class LossDifferenceRollupITCase {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static void setClose(Connection c, SeedData.Candle candle, double close) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE candles SET close = ?"
-                + " WHERE exchange = ? AND symbol = ? AND interval = '1m' AND open_time = ?")) {
-            ps.setDouble(1, close);
-            ps.setString(2, EXCHANGE);
-            ps.setString(3, SYMBOL);
-            ps.setObject(4, OffsetDateTime.ofInstant(candle.openTime(), ZoneOffset.UTC));
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
     }
 }

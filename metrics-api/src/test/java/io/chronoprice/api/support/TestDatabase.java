@@ -172,6 +172,21 @@ public final class TestDatabase {
         }
     }
 
+    /** Corrects a candle's close, as an exchange's later revision of it would. */
+    public static void setClose(Connection c, String exchange, SeedData.Candle candle, double close)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE candles SET close = ?"
+                + " WHERE exchange = ? AND symbol = ? AND interval = '1m' AND open_time = ?")) {
+            ps.setDouble(1, close);
+            ps.setString(2, exchange);
+            ps.setString(3, candle.symbol());
+            ps.setObject(4, utc(candle.openTime()));
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("no candle at " + candle.openTime());
+            }
+        }
+    }
+
     /** The change markers of {@code exchange} in {@code markers}. */
     public static long markers(Connection c, String markers, String exchange) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + markers + " WHERE exchange = ?")) {
