@@ -6,8 +6,8 @@
 -- common targets of an hour are never more than either version's resolved ones, a run of whole hours has that
 -- property exactly when its resolved counts (V7's prefix sums) and pair counts (V10's) all differ by the same
 -- number between its two ends, and if a run has it, so does every run that ends with it. So the clean hours are
--- the longest such run that ends where the sums do, found by a binary search over hours: O(log hours) index
--- probes. The rows are read only outside it, and only for the span where every version has resolved targets:
+-- the longest such run that ends where the sums do, found by a galloping then binary search over hours: O(log
+-- hours) index probes, one or two when only the newest version's first hour disagrees. The rows are read only outside it, and only for the span where every version has resolved targets:
 -- typically the hour in which the newest version started and the hours not refreshed yet. A version that missed
 -- targets in the middle of the window leaves its earlier hours to the rows, which is still exact.
 
@@ -178,6 +178,22 @@ BEGIN
 END
 $$;
 
+-- Whether the hours from p_from up to where p_end_counts were read are ones in which every version predicted the
+-- same targets: every running count of common_target_counts() grew by the same number over them.
+CREATE FUNCTION common_counts_agree(p_exchange text, p_symbol text, p_interval text, p_versions text[],
+                                    p_from timestamptz, p_end_counts bigint[])
+    RETURNS boolean
+    LANGUAGE plpgsql
+    STABLE
+AS
+$$
+BEGIN
+    RETURN (SELECT count(DISTINCT u.e - u.s) <= 1
+            FROM unnest(p_end_counts, common_target_counts(p_exchange, p_symbol, p_interval, p_versions, p_from))
+                 u(e, s));
+END
+$$;
+
 -- The pieces from which the API compares the versions p_versions (three or more; the first is the anchor) on the
 -- resolved targets of the window (p_after, newest] that all of them predicted: for each later version v, the
 -- parts of loss_difference_window() of the pair (anchor, v) in version order, over the same clean hours.
@@ -205,6 +221,7 @@ DECLARE
     lo_hour      timestamptz;
     hi_hour      timestamptz;
     mid_hour     timestamptz;
+    step         interval;
     end_counts   bigint[];
     other        text;
 BEGIN
@@ -242,23 +259,30 @@ BEGIN
     clean_from := start_bucket;
 
     end_counts := common_target_counts(p_exchange, p_symbol, p_interval, p_versions, clean_end);
-    IF (SELECT count(DISTINCT u.e - u.s)
-        FROM unnest(end_counts, common_target_counts(p_exchange, p_symbol, p_interval, p_versions, clean_from))
-             u(e, s)) > 1 THEN
+    IF NOT common_counts_agree(p_exchange, p_symbol, p_interval, p_versions, clean_from, end_counts) THEN
         -- [hi_hour, clean_end) agrees (it holds no sums), [lo_hour, clean_end) does not.
         SELECT min(c.bucket), max(c.bucket) + interval '1 hour' INTO lo_hour, hi_hour
         FROM accuracy_cumulative c
         WHERE c.exchange = p_exchange AND c.symbol = p_symbol AND c.interval = p_interval
           AND c.model_version = ANY (p_versions) AND c.bucket >= clean_from AND c.bucket < clean_end;
+        -- Galloping from the start first: the hours that disagree are usually the newest version's first one or two.
+        step := interval '1 hour';
+        LOOP
+            mid_hour := lo_hour + step;
+            EXIT WHEN mid_hour >= hi_hour;
+            IF common_counts_agree(p_exchange, p_symbol, p_interval, p_versions, mid_hour, end_counts) THEN
+                hi_hour := mid_hour;
+                EXIT;
+            END IF;
+            lo_hour := mid_hour;
+            step := step * 2;
+        END LOOP;
         WHILE hi_hour - lo_hour > interval '1 hour' LOOP
             mid_hour := lo_hour + date_trunc('hour', (hi_hour - lo_hour) / 2);
-            IF (SELECT count(DISTINCT u.e - u.s)
-                FROM unnest(end_counts,
-                            common_target_counts(p_exchange, p_symbol, p_interval, p_versions, mid_hour)) u(e, s))
-                   > 1 THEN
-                lo_hour := mid_hour;
-            ELSE
+            IF common_counts_agree(p_exchange, p_symbol, p_interval, p_versions, mid_hour, end_counts) THEN
                 hi_hour := mid_hour;
+            ELSE
+                lo_hour := mid_hour;
             END IF;
         END LOOP;
         clean_from := COALESCE(hi_hour, clean_end);
@@ -279,4 +303,6 @@ GRANT EXECUTE ON FUNCTION loss_difference_window(text, text, text, text, text, t
 GRANT EXECUTE ON FUNCTION common_loss_differences(text, text, text, text, text, timestamptz, timestamptz, text[])
     TO chronoprice_reader;
 GRANT EXECUTE ON FUNCTION common_target_counts(text, text, text, text[], timestamptz) TO chronoprice_reader;
+GRANT EXECUTE ON FUNCTION common_counts_agree(text, text, text, text[], timestamptz, bigint[])
+    TO chronoprice_reader;
 GRANT EXECUTE ON FUNCTION common_target_parts(text, text, text, text[], timestamptz) TO chronoprice_reader;
