@@ -146,6 +146,23 @@ BEGIN
 END
 $$;
 
+-- The first hour from p_from on with a change that either rollup (V7's, V10's) has not summed yet, or infinity.
+CREATE FUNCTION first_changed_hour(p_exchange text, p_symbol text, p_interval text, p_from timestamptz)
+    RETURNS timestamptz
+    LANGUAGE plpgsql
+    STABLE
+AS
+$$
+BEGIN
+    RETURN least(COALESCE((SELECT min(m.bucket) FROM loss_difference_dirty m
+                           WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
+                             AND m.bucket >= p_from), 'infinity'),
+                 COALESCE((SELECT min(m.bucket) FROM accuracy_dirty m
+                           WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
+                             AND m.bucket >= p_from), 'infinity'));
+END
+$$;
+
 -- Per version of p_versions, its resolved targets before p_before; then per later version, the targets it shares
 -- with the first: the running counts of V7's and V10's prefix sums, one index probe each.
 CREATE FUNCTION common_target_counts(p_exchange text, p_symbol text, p_interval text, p_versions text[],
@@ -228,13 +245,7 @@ BEGIN
     -- The hours before the first marker are summed, so a version has no rows in them before its first summed hour:
     -- no common target lies before the latest of those. (Probing the rows for a version's first target instead
     -- would step over every earlier target of the other versions.)
-    SELECT least(COALESCE((SELECT min(m.bucket) FROM loss_difference_dirty m
-                           WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                             AND m.bucket >= date_trunc('hour', win_after)), 'infinity'),
-                 COALESCE((SELECT min(m.bucket) FROM accuracy_dirty m
-                           WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                             AND m.bucket >= date_trunc('hour', win_after)), 'infinity'))
-    INTO clean_end;
+    clean_end := first_changed_hour(p_exchange, p_symbol, p_interval, date_trunc('hour', win_after));
     SELECT max(COALESCE((SELECT min(c.bucket)
                          FROM accuracy_cumulative c
                          WHERE c.exchange = p_exchange AND c.symbol = p_symbol AND c.interval = p_interval
@@ -248,13 +259,7 @@ BEGIN
     clean_end := greatest(clean_end, start_bucket);
     IF clean_end = start_bucket THEN
         -- The marker was in the window's partial first hour: look for the first one after it.
-        SELECT least(COALESCE((SELECT min(m.bucket) FROM loss_difference_dirty m
-                               WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                                 AND m.bucket >= start_bucket), 'infinity'),
-                     COALESCE((SELECT min(m.bucket) FROM accuracy_dirty m
-                               WHERE m.exchange = p_exchange AND m.symbol = p_symbol AND m.interval = p_interval
-                                 AND m.bucket >= start_bucket), 'infinity'))
-        INTO clean_end;
+        clean_end := first_changed_hour(p_exchange, p_symbol, p_interval, start_bucket);
     END IF;
     clean_from := start_bucket;
 
@@ -302,6 +307,7 @@ GRANT EXECUTE ON FUNCTION loss_difference_window(text, text, text, text, text, t
     timestamptz, timestamptz, text[]) TO chronoprice_reader;
 GRANT EXECUTE ON FUNCTION common_loss_differences(text, text, text, text, text, timestamptz, timestamptz, text[])
     TO chronoprice_reader;
+GRANT EXECUTE ON FUNCTION first_changed_hour(text, text, text, timestamptz) TO chronoprice_reader;
 GRANT EXECUTE ON FUNCTION common_target_counts(text, text, text, text[], timestamptz) TO chronoprice_reader;
 GRANT EXECUTE ON FUNCTION common_counts_agree(text, text, text, text[], timestamptz, bigint[])
     TO chronoprice_reader;

@@ -205,27 +205,10 @@ class LossDifferenceRollupITCase {
             List<MetricsRepository.PairPart> parts = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    parts.add(new MetricsRepository.PairPart(
-                            rs.getString("part"),
-                            instant(rs, "target_open_time"),
-                            (Double) rs.getObject("d"),
-                            (Double) rs.getObject("abs_error_a"),
-                            (Double) rs.getObject("abs_error_b"),
-                            (Double) rs.getObject("naive_abs_error_a"),
-                            (Double) rs.getObject("naive_abs_error_b"),
-                            (Long) rs.getObject("targets"),
-                            instant(rs, "last_target"),
-                            rs.getString("lag_products"),
-                            rs.getString("before_tail"),
-                            rs.getString("tail")));
+                    parts.add(PartRows.pairPart(rs));
                 }
             }
             return parts;
         }
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 }
