@@ -1,15 +1,16 @@
 -- The comparison of three or more scored versions from the prefix sums too. /metrics/model compares them on the
--- targets that every one of them predicted; pair sums (V10) cannot give that set in general, so it was read from
--- the window's rows. But the set is the pairs' own wherever, hour by hour, each version resolved exactly the
--- targets it shares with the anchor (the champion, or the first version): there the k-way common targets of the
--- hour are every pair's common targets, and each pair's sums over such hours are the comparison's. Since a pair's
--- common targets of an hour are never more than either version's resolved ones, a run of whole hours has that
--- property exactly when its resolved counts (V7's prefix sums) and pair counts (V10's) all differ by the same
--- number between its two ends, and if a run has it, so does every run that ends with it. So the clean hours are
--- the longest such run that ends where the sums do, found by a galloping then binary search over hours: O(log
--- hours) index probes, one or two when only the newest version's first hour disagrees. The rows are read only outside it, and only for the span where every version has resolved targets:
--- typically the hour in which the newest version started and the hours not refreshed yet. A version that missed
--- targets in the middle of the window leaves its earlier hours to the rows, which is still exact.
+-- targets that every one of them predicted; pair sums (V10) cannot give that set in general, so it was read from the
+-- window's rows. But the set is the pairs' own wherever, hour by hour, each version resolved exactly the targets it
+-- shares with the anchor (the champion, or the first version): there the k-way common targets of the hour are every
+-- pair's common targets, and each pair's sums over such hours are the comparison's. Since a pair's common targets of
+-- an hour are never more than either version's resolved ones, a run of whole hours has that property exactly when
+-- its resolved counts (V7's prefix sums) and pair counts (V10's) all differ by the same number between its two ends,
+-- and if a run has it, so does every run that ends with it. So the clean hours are the longest such run that ends
+-- where the sums do, found by a galloping then binary search over hours: O(log hours) index probes, one or two when
+-- only the newest version's first hour disagrees. The rows are read only outside that run, and only from the first
+-- hour in which every version has summed rows: typically the hour in which the newest version started and the hours
+-- not refreshed yet. A version that missed targets in the middle of the window leaves its earlier hours to the rows,
+-- which is still exact.
 
 -- V10's loss_differences() kept to the targets that every version in p_also predicted too: a primary-key probe
 -- each. Plain SQL, so that it is inlined into the caller's plan.

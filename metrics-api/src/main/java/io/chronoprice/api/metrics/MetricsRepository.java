@@ -60,8 +60,8 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
      */
     String COMMON_PARTS = "SELECT p.version_a, p.version_b, p.part, p.target_open_time, p.d, p.abs_error_a,"
             + " p.abs_error_b, p.naive_abs_error_a, p.naive_abs_error_b, p.targets, p.last_target,"
-            + " array_to_string(p.lag_products, ',') AS lag_products, array_to_string(p.before_tail, ',') AS before_tail,"
-            + " array_to_string(p.tail, ',') AS tail"
+            + " array_to_string(p.lag_products, ',') AS lag_products,"
+            + " array_to_string(p.before_tail, ',') AS before_tail, array_to_string(p.tail, ',') AS tail"
             + "\nFROM common_target_parts(:exchange, :symbol, :interval,"
             + " ARRAY(SELECT json_array_elements_text(CAST(:versions AS json))), " + WINDOW_START + ") p\n";
 
