@@ -761,8 +761,7 @@ class DashboardQueriesITCase {
         long rowsInRange = resolvedInRange(now.minus(RANGE), now).size();
         try (Connection c = connect(db.writer())) {
             // As on large tables: a run in a month's first minutes finds that month's partition holding a few rows
-            // only,
-            // and a seq scan of it would read rows of every series there, which says nothing about the bounds.
+            // only, and a seq scan of it would read rows of every series there, which says nothing about the bounds.
             try (Statement st = c.createStatement()) {
                 st.execute("SET enable_seqscan = off");
             }
