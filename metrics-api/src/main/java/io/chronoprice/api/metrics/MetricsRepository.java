@@ -15,11 +15,9 @@ import java.util.List;
 
 /**
  * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}, and the comparison of the scored
- * versions on their common targets from {@code loss_difference_parts()} (migration V10): both from prefix sums, so a
- * window costs the same whatever it holds. Java derives the Wilson bounds from the counts and the Diebold-Mariano
- * test from the sums (chronoprice-stats). Three or more scored versions are compared on the targets all of them
- * predicted with {@code common_target_parts()} (migration V11), from the same sums over the hours in which those
- * are every pair's common targets.
+ * versions on the targets all of them predicted from {@code common_target_parts()} (migrations V10 to V12): both
+ * from prefix sums, so a window costs the same whatever it holds. Java derives the Wilson bounds from the counts and
+ * the Diebold-Mariano test from the sums (chronoprice-stats).
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface MetricsRepository extends GenericRepository<PredictionView, Void> {
@@ -45,18 +43,9 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + "\nORDER BY a.model_version\n";
 
     /**
-     * The pieces of the window of two versions a < b from which {@link PairWindow#of} puts together their
-     * comparison; the arrays come as text (PostgreSQL writes a float8 in the fewest digits that read back exactly).
-     */
-    String PAIR_PARTS = "SELECT p.part, p.target_open_time, p.d, p.abs_error_a, p.abs_error_b, p.naive_abs_error_a,"
-            + " p.naive_abs_error_b, p.targets, p.last_target, array_to_string(p.lag_products, ',') AS lag_products,"
-            + " array_to_string(p.before_tail, ',') AS before_tail, array_to_string(p.tail, ',') AS tail"
-            + "\nFROM loss_difference_parts(:exchange, :symbol, :interval, :versionA, :versionB, " + WINDOW_START
-            + ") p\n";
-
-    /**
      * The pieces of the window of each pair (anchor, v) of {@code :versions} (a JSON array, the anchor first), over
-     * the targets every one of them predicted: the columns of {@link #PAIR_PARTS} after the pair's two versions.
+     * the targets every one of them predicted, from which {@link PairWindow#of} puts together each comparison; the
+     * arrays come as text (PostgreSQL writes a float8 in the fewest digits that read back exactly).
      */
     String COMMON_PARTS = "SELECT p.version_a, p.version_b, p.part, p.target_open_time, p.d, p.abs_error_a,"
             + " p.abs_error_b, p.naive_abs_error_a, p.naive_abs_error_b, p.targets, p.last_target,"
@@ -74,9 +63,14 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + " AND o.model_version = :modelVersion AND o.actual_close IS NOT NULL" + IN_WINDOW
             + "   ORDER BY o.target_open_time DESC LIMIT 1) AS last_target\n";
 
-    /** One row of {@link #PAIR_PARTS}: a target of the part {@code front}, {@code head} or {@code back}, or the clean sums. */
+    /**
+     * One row of {@link #COMMON_PARTS}: of the window of the pair {@code versionA < versionB}, a target of the part
+     * {@code front}, {@code head} or {@code back}, or the clean sums.
+     */
     @Introspected
     record PairPart(
+            String versionA,
+            String versionB,
             String part,
             @Nullable Instant targetOpenTime,
             @Nullable Double d,
@@ -114,62 +108,6 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
                     : Arrays.stream(text.split(","))
                             .mapToDouble(Double::parseDouble)
                             .toArray();
-        }
-    }
-
-    /** One row of {@link #COMMON_PARTS}: a {@link PairPart} of the pair {@code versionA < versionB}. */
-    @Introspected
-    record CommonPart(
-            String versionA,
-            String versionB,
-            String part,
-            @Nullable Instant targetOpenTime,
-            @Nullable Double d,
-            @Nullable Double absErrorA,
-            @Nullable Double absErrorB,
-            @Nullable Double naiveAbsErrorA,
-            @Nullable Double naiveAbsErrorB,
-            @Nullable Long targets,
-            @Nullable Instant lastTarget,
-            @Nullable String lagProducts,
-            @Nullable String beforeTail,
-            @Nullable String tail) {
-
-        PairPart pairPart() {
-            return new PairPart(
-                    part,
-                    targetOpenTime,
-                    d,
-                    absErrorA,
-                    absErrorB,
-                    naiveAbsErrorA,
-                    naiveAbsErrorB,
-                    targets,
-                    lastTarget,
-                    lagProducts,
-                    beforeTail,
-                    tail);
-        }
-
-        /**
-         * Per other version, the pair's window with the anchor as a, from the rows of {@link #COMMON_PARTS}; a pair
-         * without rows has no common target.
-         */
-        static List<PairWindow> windows(String anchor, List<String> others, List<CommonPart> parts) {
-            return others.stream()
-                    .map(other -> {
-                        List<PairPart> pair = parts.stream()
-                                .filter(p -> p.versionA().equals(other)
-                                        || p.versionB().equals(other))
-                                .map(CommonPart::pairPart)
-                                .toList();
-                        PairWindow w = PairWindow.of(pair);
-                        boolean anchorIsB = parts.stream()
-                                .anyMatch(p -> p.versionB().equals(anchor)
-                                        && p.versionA().equals(other));
-                        return anchorIsB ? w.swapped() : w;
-                    })
-                    .toList();
         }
     }
 
@@ -257,17 +195,8 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             @Nullable Double windowSeconds);
 
     @Query(value = COMMON_PARTS, nativeQuery = true)
-    List<CommonPart> commonParts(
+    List<PairPart> commonParts(
             String exchange, String symbol, String interval, String versions, @Nullable Double windowSeconds);
-
-    @Query(value = PAIR_PARTS, nativeQuery = true)
-    List<PairPart> pairParts(
-            String exchange,
-            String symbol,
-            String interval,
-            String versionA,
-            String versionB,
-            @Nullable Double windowSeconds);
 
     @Query(value = RESOLVED_RANGE, nativeQuery = true)
     List<ResolvedRange> resolvedRange(
@@ -302,28 +231,15 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
         ModelMetrics anchor =
                 scored.stream().filter(ModelMetrics::champion).findFirst().orElse(scored.get(0));
         List<ModelMetrics> others = scored.stream().filter(m -> m != anchor).toList();
-        List<PairWindow> windows;
-        if (scored.size() == 2) {
-            // The versions come in the database's order, as V10 keeps its pairs.
-            PairWindow w = PairWindow.of(pairParts(
-                    key.exchange(),
-                    key.symbol(),
-                    key.interval(),
-                    scored.get(0).modelVersion(),
-                    scored.get(1).modelVersion(),
-                    seconds));
-            windows = List.of(anchor == scored.get(0) ? w : w.swapped());
-        } else {
-            List<String> otherVersions =
-                    others.stream().map(ModelMetrics::modelVersion).toList();
-            List<String> all = new ArrayList<>();
-            all.add(anchor.modelVersion());
-            all.addAll(otherVersions);
-            windows = CommonPart.windows(
-                    anchor.modelVersion(),
-                    otherVersions,
-                    commonParts(key.exchange(), key.symbol(), key.interval(), jsonArray(all), seconds));
-        }
+        List<String> otherVersions =
+                others.stream().map(ModelMetrics::modelVersion).toList();
+        List<String> all = new ArrayList<>();
+        all.add(anchor.modelVersion());
+        all.addAll(otherVersions);
+        List<PairWindow> windows = PairWindow.of(
+                anchor.modelVersion(),
+                otherVersions,
+                commonParts(key.exchange(), key.symbol(), key.interval(), jsonArray(all), seconds));
         return VersionComparisons.ofMany(anchor, others, windows);
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * Two versions a < b of a series on the resolved targets of a window that both predicted, as the sums the
  * comparison needs: the count, each version's absolute and naive absolute errors, and of the loss differences
  * {@code d_t = |e_a,t| - |e_b,t|} their lagged products up to {@link DieboldMariano#MAX_LAGS} and their first and
- * last values. {@link #of} puts them together from migration V10's {@code loss_difference_parts()}.
+ * last values. {@link #of(String, List, List)} puts them together from {@code common_target_parts()} (migrations
+ * V10 to V12).
  *
  * @param lagProducts {@code lagProducts[k]} = sum over the window of {@code d_t * d_(t-k)}, both in the window
  */
@@ -49,7 +50,26 @@ record PairWindow(
             double[] before,
             double[] tail) {}
 
-    /** The window from the rows of {@link MetricsRepository#PAIR_PARTS}, in the order the database returns them. */
+    /**
+     * Per other version, the window of the pair (anchor, other) with the anchor as a, from the rows of
+     * {@link MetricsRepository#COMMON_PARTS} in the order the database returns them; a pair without rows has no
+     * common target.
+     */
+    static List<PairWindow> of(String anchor, List<String> others, List<MetricsRepository.PairPart> parts) {
+        return others.stream()
+                .map(other -> {
+                    List<MetricsRepository.PairPart> pair = parts.stream()
+                            .filter(p ->
+                                    p.versionA().equals(other) || p.versionB().equals(other))
+                            .toList();
+                    // The database keeps a pair in its collation's order, whichever of the two is the anchor.
+                    PairWindow w = of(pair);
+                    return pair.isEmpty() || pair.get(0).versionA().equals(anchor) ? w : w.swapped();
+                })
+                .toList();
+    }
+
+    /** The window of one pair from its rows of {@link MetricsRepository#COMMON_PARTS}, in the database's order. */
     static PairWindow of(List<MetricsRepository.PairPart> parts) {
         List<Target> front = new ArrayList<>();
         List<Target> back = new ArrayList<>();

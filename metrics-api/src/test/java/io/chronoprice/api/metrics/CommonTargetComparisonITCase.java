@@ -215,19 +215,19 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
     void onceRefreshedTheWholeHistoryReadsTheRowsOfTheNewestVersionsFirstHoursOnly() throws SQLException {
         try (Connection c = TestDatabase.writer()) {
             TestDatabase.refreshAccuracy(c);
-            List<MetricsRepository.CommonPart> parts = parts(c, LATE, null);
+            List<MetricsRepository.PairPart> parts = parts(c, LATE, null);
             long rows = parts.stream().filter(p -> !p.part().equals("clean")).count();
             assertThat(parts).filteredOn(p -> p.part().equals("clean")).hasSize(2);
             // Per pair: its first 90 targets, which miss every 5th, up to the next whole hour (at most 149), the last
             // hour (60) and the clean hours' head (64), of the about 450 common targets.
             assertThat(rows).isLessThanOrEqualTo(2 * (149 + 60 + 64));
-            assertThat(MetricsRepository.CommonPart.windows(CHAMPION, List.of(CHALLENGER, LATE), parts)
+            assertThat(PairWindow.of(CHAMPION, List.of(CHALLENGER, LATE), parts)
                             .get(0)
                             .targets())
                     .isGreaterThan(400);
 
             // A hole in one version moves the clean hours after it: the rows before it are read, and still exact.
-            List<MetricsRepository.CommonPart> holed = parts(c, HOLED, null);
+            List<MetricsRepository.PairPart> holed = parts(c, HOLED, null);
             assertThat(holed.stream().filter(p -> !p.part().equals("clean")).count())
                     .isGreaterThan(rows);
         }
@@ -243,8 +243,8 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
         starts.add(last.minus(3, ChronoUnit.HOURS));
         List<String> versions = List.of(CHAMPION, CHALLENGER, third);
         for (Instant after : starts) {
-            List<MetricsRepository.CommonPart> parts = parts(c, third, after);
-            List<PairWindow> windows = MetricsRepository.CommonPart.windows(CHAMPION, versions.subList(1, 3), parts);
+            List<MetricsRepository.PairPart> parts = parts(c, third, after);
+            List<PairWindow> windows = PairWindow.of(CHAMPION, versions.subList(1, 3), parts);
             List<Instant> common = byVersion.get(CHAMPION).keySet().stream()
                     .filter(t -> closes.containsKey(t) && (after == null || t.isAfter(after)))
                     .filter(t ->
@@ -304,17 +304,17 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
                 .toList();
     }
 
-    private static List<MetricsRepository.CommonPart> parts(Connection c, String third, Instant after)
+    private static List<MetricsRepository.PairPart> parts(Connection c, String third, Instant after)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PARTS)) {
             ps.setString(1, EXCHANGE);
             ps.setString(2, SYMBOL);
             ps.setString(3, MetricsRepository.jsonArray(List.of(CHAMPION, CHALLENGER, third)));
             ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
-            List<MetricsRepository.CommonPart> parts = new ArrayList<>();
+            List<MetricsRepository.PairPart> parts = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    parts.add(PartRows.commonPart(rs));
+                    parts.add(PartRows.pairPart(rs));
                 }
             }
             return parts;

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The comparison of two versions from migration V10's prefix sums of their loss differences gives the numbers of the
- * textbook computation on the rows ({@link ExpectedComparison}) for every window, with current sums, with none, and
- * with a change not refreshed yet. The series is the seeded real BTCUSDT candles with the champion's forecasts and
+ * The comparison of two versions from migration V10's prefix sums of their loss differences, read as the API reads
+ * it ({@code common_target_parts()}), gives the numbers of the textbook computation on the rows
+ * ({@link ExpectedComparison}) for every window, with current sums, with none, and with a change not refreshed yet;
+ * once refreshed, it reads the sums although the challenger missed targets in every hour (V12). The series is the seeded real BTCUSDT candles with the champion's forecasts and
  * a challenger's on all but every 17th target, copied under a backtest run's name so nothing else reads them.
  */
 class LossDifferenceRollupITCase {
@@ -37,10 +38,11 @@ class LossDifferenceRollupITCase {
     private static final String A = SeedData.MODEL_1;
     private static final String B = SeedData.MODEL_2;
 
-    /** {@link MetricsRepository#PAIR_PARTS} with plain parameters and the window start given. */
-    private static final String PARTS = MetricsRepository.PAIR_PARTS.replace(
-            ":exchange, :symbol, :interval, :versionA, :versionB, " + MetricsRepository.WINDOW_START,
-            "?, ?, '1m', ?, ?, ?");
+    /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
+    private static final String PARTS = MetricsRepository.COMMON_PARTS
+            .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
+            .replace("CAST(:versions AS json)", "CAST(? AS json)")
+            .replace(MetricsRepository.WINDOW_START, "?");
 
     private static SeedData seed;
     private static final Map<Instant, Double> closes = new HashMap<>();
@@ -188,7 +190,7 @@ class LossDifferenceRollupITCase {
     }
 
     private static PairWindow window(Connection c, Instant after) throws SQLException {
-        return PairWindow.of(parts(c, after));
+        return PairWindow.of(A, List.of(B), parts(c, after)).get(0);
     }
 
     private static boolean readFromSums(Connection c, Instant after) throws SQLException {
@@ -199,9 +201,8 @@ class LossDifferenceRollupITCase {
         try (PreparedStatement ps = c.prepareStatement(PARTS)) {
             ps.setString(1, EXCHANGE);
             ps.setString(2, SYMBOL);
-            ps.setString(3, A);
-            ps.setString(4, B);
-            ps.setObject(5, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
+            ps.setString(3, MetricsRepository.jsonArray(List.of(A, B)));
+            ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
             List<MetricsRepository.PairPart> parts = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -5,13 +5,15 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** Reads a row of {@code loss_difference_parts()} or {@code common_target_parts()} as the repository maps it. */
+/** Reads a row of {@code common_target_parts()} as the repository maps it. */
 final class PartRows {
 
     private PartRows() {}
 
     static MetricsRepository.PairPart pairPart(ResultSet rs) throws SQLException {
         return new MetricsRepository.PairPart(
+                rs.getString("version_a"),
+                rs.getString("version_b"),
                 rs.getString("part"),
                 instant(rs, "target_open_time"),
                 (Double) rs.getObject("d"),
@@ -24,25 +26,6 @@ final class PartRows {
                 rs.getString("lag_products"),
                 rs.getString("before_tail"),
                 rs.getString("tail"));
-    }
-
-    static MetricsRepository.CommonPart commonPart(ResultSet rs) throws SQLException {
-        MetricsRepository.PairPart p = pairPart(rs);
-        return new MetricsRepository.CommonPart(
-                rs.getString("version_a"),
-                rs.getString("version_b"),
-                p.part(),
-                p.targetOpenTime(),
-                p.d(),
-                p.absErrorA(),
-                p.absErrorB(),
-                p.naiveAbsErrorA(),
-                p.naiveAbsErrorB(),
-                p.targets(),
-                p.lastTarget(),
-                p.lagProducts(),
-                p.beforeTail(),
-                p.tail());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
