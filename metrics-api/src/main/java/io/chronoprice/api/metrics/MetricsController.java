@@ -76,9 +76,11 @@ public class MetricsController {
         Window span = Window.parse(window);
         // An unknown symbol fails inside: only reports are cached, never a 404.
         return cache.get(new ReportCache.Key(key, span, model), () -> {
-            symbols.requireKnown(key.symbol());
             // Every version's metrics, once: the comparison covers them all whatever the filter.
             List<ModelMetrics> versions = metrics.metrics(key, span, null);
+            if (versions.isEmpty()) {
+                symbols.requireKnown(key.symbol());
+            }
             return new MetricsReport(
                     key.exchange(),
                     key.symbol(),

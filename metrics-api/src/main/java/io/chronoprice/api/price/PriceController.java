@@ -122,10 +122,12 @@ public class PriceController {
         int size = Params.intInRange("limit", limit, limits.defaultLimit(), 1, limits.maxLimit());
         HistoryCursor after = HistoryCursor.parse(cursor, start);
         String requested = Params.modelVersion(modelVersion);
-        symbols.requireKnown(key.symbol());
         String version = requested != null ? requested : champion(key);
         // One extra row tells whether another page exists without a count query.
         List<PredictionView> rows = prices.history(key, start, end, after, version, size + 1);
+        if (rows.isEmpty()) {
+            symbols.requireKnown(key.symbol());
+        }
         boolean more = rows.size() > size;
         List<PredictionView> page = more ? rows.subList(0, size) : rows;
         String next = more ? HistoryCursor.after(page.get(size - 1)).encode() : null;
