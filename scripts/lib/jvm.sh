@@ -13,13 +13,20 @@ flink_jvm_flags() {
   sed -n 's:.*<flink.jvm.opens>\(.*\)</flink.jvm.opens>.*:\1:p' "$CHRONOPRICE_ROOT/pom.xml"
 }
 
+# The backtest's JIT thresholds. A backtest's JVM lives for seconds to minutes, and at the default thresholds C2
+# compiled much of Flink's start-up code that ran hot only briefly: its compiler thread took a third of the JVM's CPU
+# in a 20 s backtest. Ten times the invocation and loop counts before C2 leave it the per-candle code
+# (BENCHMARKS.md: 10-15 % more candles/s, short and long backtests alike).
+BACKTEST_JIT="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=60000 \
+-XX:Tier4BackEdgeThreshold=400000"
+
 # The backtest CLI (io.chronoprice.backtest.BacktestMain) with the JVM flags Flink needs and a log4j2
 # configuration of deploy/local: `./chronoprice backtest` and the bench's backtests.
 backtest_main() { # log4j2-file [BacktestMain args...]
   local log_config=$1
   shift
-  # shellcheck disable=SC2046
-  java $(flink_jvm_flags) -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
+  # shellcheck disable=SC2046,SC2086
+  java $(flink_jvm_flags) $BACKTEST_JIT -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
     -cp "$(classpath backtest)" io.chronoprice.backtest.BacktestMain "$@"
 }
 
