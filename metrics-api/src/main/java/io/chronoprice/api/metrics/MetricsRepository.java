@@ -5,13 +5,15 @@ import io.chronoprice.api.symbols.SeriesKey;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Query;
+import io.micronaut.data.annotation.TypeDef;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.DataType;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}, and the comparison of the scored
@@ -43,7 +45,7 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + "\nORDER BY a.model_version\n";
 
     /**
-     * The pieces of the window of each pair (anchor, v) of {@code :versions} (a JSON array, the anchor first), over
+     * The pieces of the window of each pair (anchor, v) of {@code :versions} (the anchor first), over
      * the targets every one of them predicted, from which {@link PairWindow#of} puts together each comparison; the
      * arrays come as text (PostgreSQL writes a float8 in the fewest digits that read back exactly).
      */
@@ -52,7 +54,7 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
             + " array_to_string(p.lag_products, ',') AS lag_products,"
             + " array_to_string(p.before_tail, ',') AS before_tail, array_to_string(p.tail, ',') AS tail"
             + "\nFROM common_target_parts(:exchange, :symbol, :interval,"
-            + " ARRAY(SELECT json_array_elements_text(CAST(:versions AS json))), " + WINDOW_START + ") p\n";
+            + " CAST(:versions AS text[]), " + WINDOW_START + ") p\n";
 
     /** The first and last resolved target of one version in the window: an index probe from each end. */
     String RESOLVED_RANGE = "SELECT"
@@ -196,7 +198,11 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
 
     @Query(value = COMMON_PARTS, nativeQuery = true)
     List<PairPart> commonParts(
-            String exchange, String symbol, String interval, String versions, @Nullable Double windowSeconds);
+            String exchange,
+            String symbol,
+            String interval,
+            @TypeDef(type = DataType.STRING_ARRAY) String[] versions,
+            @Nullable Double windowSeconds);
 
     @Query(value = RESOLVED_RANGE, nativeQuery = true)
     List<ResolvedRange> resolvedRange(
@@ -233,33 +239,13 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
         List<ModelMetrics> others = scored.stream().filter(m -> m != anchor).toList();
         List<String> otherVersions =
                 others.stream().map(ModelMetrics::modelVersion).toList();
-        List<String> all = new ArrayList<>();
-        all.add(anchor.modelVersion());
-        all.addAll(otherVersions);
+        String[] all = Stream.concat(Stream.of(anchor.modelVersion()), otherVersions.stream())
+                .toArray(String[]::new);
         List<PairWindow> windows = PairWindow.of(
                 anchor.modelVersion(),
                 otherVersions,
-                commonParts(key.exchange(), key.symbol(), key.interval(), jsonArray(all), seconds));
+                commonParts(key.exchange(), key.symbol(), key.interval(), all, seconds));
         return VersionComparisons.ofMany(anchor, others, windows);
-    }
-
-    /** The strings as a JSON array, for {@link #COMMON_PARTS}: a version's name may hold any character. */
-    static String jsonArray(List<String> values) {
-        StringBuilder json = new StringBuilder("[");
-        for (String value : values) {
-            json.append(json.length() == 1 ? "\"" : ",\"");
-            for (char ch : value.toCharArray()) {
-                if (ch == '"' || ch == '\\') {
-                    json.append('\\').append(ch);
-                } else if (ch < 0x20) {
-                    json.append(String.format("\\u%04x", (int) ch));
-                } else {
-                    json.append(ch);
-                }
-            }
-            json.append('"');
-        }
-        return json.append(']').toString();
     }
 
     private static Double seconds(Window window) {

@@ -54,7 +54,7 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
     /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
     private static final String PARTS = MetricsRepository.COMMON_PARTS
             .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
-            .replace("CAST(:versions AS json)", "CAST(? AS json)")
+            .replace("CAST(:versions AS text[])", "CAST(? AS text[])")
             .replace(MetricsRepository.WINDOW_START, "?");
 
     @Inject
@@ -309,7 +309,9 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
         try (PreparedStatement ps = c.prepareStatement(PARTS)) {
             ps.setString(1, EXCHANGE);
             ps.setString(2, SYMBOL);
-            ps.setString(3, MetricsRepository.jsonArray(List.of(CHAMPION, CHALLENGER, third)));
+            ps.setArray(
+                    3,
+                    c.createArrayOf("text", List.of(CHAMPION, CHALLENGER, third).toArray()));
             ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
             List<MetricsRepository.PairPart> parts = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -41,7 +41,7 @@ class LossDifferenceRollupITCase {
     /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
     private static final String PARTS = MetricsRepository.COMMON_PARTS
             .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
-            .replace("CAST(:versions AS json)", "CAST(? AS json)")
+            .replace("CAST(:versions AS text[])", "CAST(? AS text[])")
             .replace(MetricsRepository.WINDOW_START, "?");
 
     private static SeedData seed;
@@ -201,7 +201,7 @@ class LossDifferenceRollupITCase {
         try (PreparedStatement ps = c.prepareStatement(PARTS)) {
             ps.setString(1, EXCHANGE);
             ps.setString(2, SYMBOL);
-            ps.setString(3, MetricsRepository.jsonArray(List.of(A, B)));
+            ps.setArray(3, c.createArrayOf("text", List.of(A, B).toArray()));
             ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
             List<MetricsRepository.PairPart> parts = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
