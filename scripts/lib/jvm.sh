@@ -16,7 +16,8 @@ flink_jvm_flags() {
 # The backtest's JIT thresholds. A backtest's JVM lives for seconds to minutes, and at the default thresholds C2
 # compiled much of Flink's start-up code that ran hot only briefly: its compiler thread took a third of the JVM's CPU
 # in a 20 s backtest. Ten times the invocation and loop counts before C2 leave it the per-candle code
-# (BENCHMARKS.md: 10-15 % more candles/s, short and long backtests alike).
+# (BENCHMARKS.md: about 10 % more candles/s on one- and three-day backtests alike, where C1 alone won the first and
+# lost the second).
 BACKTEST_JIT="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=60000 \
 -XX:Tier4BackEdgeThreshold=400000"
 
