@@ -94,7 +94,7 @@ public final class BinanceKlines implements ExchangeClient {
                     page.accept(
                             new Candle(
                                     EXCHANGE_ID, symbol, interval.code(), openTime, open, high, low, close, volume, 0),
-                            row.toString());
+                            row);
                 }
             } catch (JsonRows.BadField e) {
                 page.reject(e.reason, e.getMessage() + " in " + row);

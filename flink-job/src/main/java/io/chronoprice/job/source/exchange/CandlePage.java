@@ -1,8 +1,8 @@
 package io.chronoprice.job.source.exchange;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chronoprice.job.candle.Candle;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,10 +17,11 @@ final class CandlePage {
     private final Map<Long, Candle> candles = new TreeMap<>();
     private final List<Rejection> rejections = new ArrayList<>();
 
-    void accept(Candle candle, String row) {
+    /** {@code row} is the exchange's row, rendered only for a rejection: most pages have none. */
+    void accept(Candle candle, JsonNode row) {
         Candle earlier = candles.putIfAbsent(candle.openTimeMs(), candle);
         if (earlier != null && !earlier.equals(candle)) {
-            rejections.add(new Rejection(RejectReason.CONFLICTING_DUPLICATE, row));
+            rejections.add(new Rejection(RejectReason.CONFLICTING_DUPLICATE, row.toString()));
         }
     }
 
@@ -30,9 +31,7 @@ final class CandlePage {
 
     /** Valid candles, ascending by open time. */
     List<Candle> candles() {
-        List<Candle> sorted = new ArrayList<>(candles.values());
-        sorted.sort(Comparator.comparingLong(Candle::openTimeMs));
-        return sorted;
+        return new ArrayList<>(candles.values());
     }
 
     List<Rejection> rejections() {

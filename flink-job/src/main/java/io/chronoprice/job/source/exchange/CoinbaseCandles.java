@@ -119,7 +119,7 @@ public final class CoinbaseCandles implements ExchangeClient {
                                     close,
                                     volume,
                                     0),
-                            row.toString());
+                            row);
                 }
             } catch (JsonRows.BadField e) {
                 page.reject(e.reason, e.getMessage() + " in " + row);
