@@ -22,7 +22,7 @@ source "$ROOT/scripts/lib/jvm.sh"
 source "$ROOT/scripts/bench/lib.sh"
 PARTS=${BENCH_PARTS:-scoring backtest api stack}
 QUICK=${BENCH_QUICK:-}
-PG_PORT=${BENCH_PG_PORT:-54392}      # the backtests' database; the API part's is BENCH_API_PG_PORT (54391)
+PG_PORT=${BENCH_PG_PORT:-25392}      # the backtests' database; the API part's is BENCH_API_PG_PORT (25391)
 SYMBOL_COUNT=${BENCH_SYMBOLS:-200}
 SYMBOL_CANDLES=${BENCH_SYMBOL_CANDLES:-1440}
 WORK=$(mktemp -d)
@@ -150,7 +150,7 @@ backtests() {
 }
 
 api() {
-  local env=(BENCH_PG_PORT="${BENCH_API_PG_PORT:-54391}")
+  local env=(BENCH_PG_PORT="${BENCH_API_PG_PORT:-25391}")
   [[ -n "$QUICK" ]] && env+=(BENCH_ROWS=300000 BENCH_SERIES_CANDLES=100000 BENCH_DURATION=3s BENCH_WARMUP=2s)
   log "API: metrics-api/bench/load.sh ${env[*]}"
   env "${env[@]}" "$ROOT/metrics-api/bench/load.sh" >"$WORK/load.md"

@@ -31,8 +31,10 @@
 # and metrics-api, the postmaster and all its processes, and Prometheus (see stack_probe.py). The build and the
 # model registration that `up` does first are not measured.
 #
-# Ports (default 55432, 18090, 18081, 18080, 19249, 19099): BENCH_PG_PORT, BENCH_REPLAY_PORT, BENCH_FLINK_UI_PORT,
-# BENCH_API_PORT, BENCH_FLINK_METRICS_PORT, BENCH_PROMETHEUS_PORT. BENCH_DIR (default a new temp dir) holds the
+# Ports (default 25432, 18090, 18081, 18080, 19249, 19099): BENCH_PG_PORT, BENCH_REPLAY_PORT, BENCH_FLINK_UI_PORT,
+# BENCH_API_PORT, BENCH_FLINK_METRICS_PORT, BENCH_PROMETHEUS_PORT. All below Linux's ephemeral port range
+# (32768-60999), from which the bench's load tests' many client connections take their own ports: 55432, the old
+# default, was once taken just as PostgreSQL was to listen on it. BENCH_DIR (default a new temp dir) holds the
 # run's state, logs and data; it must not exist yet or be empty, and is removed at the end unless BENCH_KEEP=1.
 # The 10 symbols are the 3 bundled demo files (real Binance candles) under the names BTCUSDT..SOLUSDT,
 # BTC2USDT..SOL2USDT, BTC3USDT..SOL3USDT and BTC4USDT.
@@ -50,7 +52,7 @@ SETTLE=${BENCH_SETTLE:-120}
 IDLE=${BENCH_IDLE:-300}
 FRESHNESS=${BENCH_FRESHNESS:-300}
 POLL_MS=${BENCH_POLL_MS:-50}
-PG_PORT=${BENCH_PG_PORT:-55432}
+PG_PORT=${BENCH_PG_PORT:-25432}
 REPLAY_PORT=${BENCH_REPLAY_PORT:-18090}
 API_PORT=${BENCH_API_PORT:-18080}
 PROBE=(/usr/bin/python3 "$HERE/stack_probe.py")
