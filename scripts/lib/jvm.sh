@@ -21,9 +21,9 @@ flink_jvm_flags() {
 BACKTEST_JIT="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=60000 \
 -XX:Tier4BackEdgeThreshold=400000"
 
-# The backtest's collector: the serial one, a throughput collector for a short batch run. It spares the cores G1's
-# concurrent threads and heavier write barriers, which the job's dozen busy threads and PostgreSQL need (BENCHMARKS.md,
-# alternated against G1: 6 % more candles/s on a day of candles, 10 % on three days, 9-17 % less JVM CPU; its pauses
+# The backtest's collector: the serial one, for a short batch run on few cores. It spares the cores G1's concurrent
+# threads and heavier write barriers, which the job's dozen busy threads and PostgreSQL need (BENCHMARKS.md,
+# alternated against G1: 6 % more candles/s on a day of candles, 10 % on three days, 7-17 % less JVM CPU; its pauses
 # came to 0.8 s of a 16 s run).
 BACKTEST_GC="-XX:+UseSerialGC"
 
