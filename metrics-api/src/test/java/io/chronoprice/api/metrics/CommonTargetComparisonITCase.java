@@ -14,12 +14,9 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,12 +47,6 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
     private static final String CHALLENGER = SeedData.MODEL_2;
     private static final String LATE = "lstm-test-late";
     private static final String HOLED = "lstm-test-holed";
-
-    /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
-    private static final String PARTS = MetricsRepository.COMMON_PARTS
-            .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
-            .replace("CAST(:versions AS text[])", "CAST(? AS text[])")
-            .replace(MetricsRepository.WINDOW_START, "?");
 
     @Inject
     @Client("/")
@@ -306,21 +297,7 @@ class CommonTargetComparisonITCase extends ApiITCaseSupport {
 
     private static List<MetricsRepository.PairPart> parts(Connection c, String third, Instant after)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PARTS)) {
-            ps.setString(1, EXCHANGE);
-            ps.setString(2, SYMBOL);
-            ps.setArray(
-                    3,
-                    c.createArrayOf("text", List.of(CHAMPION, CHALLENGER, third).toArray()));
-            ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
-            List<MetricsRepository.PairPart> parts = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    parts.add(PartRows.pairPart(rs));
-                }
-            }
-            return parts;
-        }
+        return PartRows.query(c, EXCHANGE, SYMBOL, List.of(CHAMPION, CHALLENGER, third), after);
     }
 
     private static void insert(Connection c, SeedData.Prediction p) throws SQLException {

@@ -8,13 +8,9 @@ import io.chronoprice.api.support.SeedData;
 import io.chronoprice.api.support.TestDatabase;
 import io.chronoprice.common.stats.DieboldMariano;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,12 +33,6 @@ class LossDifferenceRollupITCase {
     private static final String SYMBOL = "BTCUSDT";
     private static final String A = SeedData.MODEL_1;
     private static final String B = SeedData.MODEL_2;
-
-    /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
-    private static final String PARTS = MetricsRepository.COMMON_PARTS
-            .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
-            .replace("CAST(:versions AS text[])", "CAST(? AS text[])")
-            .replace(MetricsRepository.WINDOW_START, "?");
 
     private static SeedData seed;
     private static final Map<Instant, Double> closes = new HashMap<>();
@@ -198,18 +188,6 @@ class LossDifferenceRollupITCase {
     }
 
     private static List<MetricsRepository.PairPart> parts(Connection c, Instant after) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PARTS)) {
-            ps.setString(1, EXCHANGE);
-            ps.setString(2, SYMBOL);
-            ps.setArray(3, c.createArrayOf("text", List.of(A, B).toArray()));
-            ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
-            List<MetricsRepository.PairPart> parts = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    parts.add(PartRows.pairPart(rs));
-                }
-            }
-            return parts;
-        }
+        return PartRows.query(c, EXCHANGE, SYMBOL, List.of(A, B), after);
     }
 }

@@ -1,14 +1,43 @@
 package io.chronoprice.api.metrics;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Reads a row of {@code common_target_parts()} as the repository maps it. */
+/** Reads {@code common_target_parts()} through the repository's query, rows mapped as the repository maps them. */
 final class PartRows {
 
+    /** {@link MetricsRepository#COMMON_PARTS} with plain parameters and the window start given. */
+    private static final String PARTS = MetricsRepository.COMMON_PARTS
+            .replace(":exchange, :symbol, :interval,", "?, ?, '1m',")
+            .replace("CAST(:versions AS text[])", "CAST(? AS text[])")
+            .replace(MetricsRepository.WINDOW_START, "?");
+
     private PartRows() {}
+
+    /** The parts of the 1m series' window after {@code after} (null: all), the anchor version first. */
+    static List<MetricsRepository.PairPart> query(
+            Connection c, String exchange, String symbol, List<String> versions, Instant after) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PARTS)) {
+            ps.setString(1, exchange);
+            ps.setString(2, symbol);
+            ps.setArray(3, c.createArrayOf("text", versions.toArray()));
+            ps.setObject(4, after == null ? null : OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
+            List<MetricsRepository.PairPart> parts = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    parts.add(pairPart(rs));
+                }
+            }
+            return parts;
+        }
+    }
 
     static MetricsRepository.PairPart pairPart(ResultSet rs) throws SQLException {
         return new MetricsRepository.PairPart(
