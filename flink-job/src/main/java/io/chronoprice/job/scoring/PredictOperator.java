@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The registry arrives on the second input, broadcast to every subtask, and is kept in broadcast state under
  * {@link #REGISTRY_STATE} (the broadcast state pattern, written out because Flink's broadcast function has no
- * hook to flush a batch): a restored job scores with the models it had.
+ * hook to flush a batch): a restored job scores with the models it had. A job without registry updates uses
+ * {@link FixedModelsPredictOperator}, which takes the windows alone.
  *
  * <p>Windows are buffered and scored together, because one ONNX Runtime call for 64 windows costs about what
  * three calls for one window do (BENCHMARKS.md). Every call has the full batch size, padded, so that a forecast

@@ -9,10 +9,10 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Writes a window's series (exchange, symbol, interval) once and then its candles' numbers. Every window crosses
- * the network to the scoring operator, which Flink cannot chain to the window operator (it has two inputs); the
- * generic record serializer, which writes three strings per candle and builds each record by reflection, was the
- * job's largest cost outside ONNX Runtime.
+ * Writes a window's series (exchange, symbol, interval) once and then its candles' numbers. In a live job every
+ * window crosses the network to the scoring operator, which Flink cannot chain to the window operator (it has the
+ * registry as a second input); the generic record serializer, which writes three strings per candle and builds each
+ * record by reflection, was the job's largest cost outside ONNX Runtime.
  */
 public final class CandleWindowSerializer extends TypeSerializerSingleton<CandleWindow> {
 
