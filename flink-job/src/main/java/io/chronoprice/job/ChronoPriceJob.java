@@ -23,7 +23,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The ChronoPrice pipeline: candles -> keyBy(series) -> countWindow(n, 1) -> full windows -> ONNX scoring, in
  * micro-batches while catching up, by every registered model version (the registry broadcast to the scoring
- * operator; a job without registry updates scores its given models, chained to the window operator) -> keyBy(series, model version) -> online layers (skill guard, interval calibration) -> PostgreSQL.
+ * operator; a job without registry updates scores its given models, chained to the window operator) ->
+ * keyBy(series, model version) -> online layers (skill guard, interval calibration) -> PostgreSQL.
  * Source and sinks come from outside, so the tests run this very pipeline on their own.
  * Operator uids are part of the savepoint contract: renaming one orphans its state.
  */
