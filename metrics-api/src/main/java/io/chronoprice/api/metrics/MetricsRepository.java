@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads the accuracy metrics from the migrations' {@code prediction_accuracy()}, and the comparison of the scored
- * versions on the targets all of them predicted from {@code common_target_parts()} (migrations V10 to V12): both
+ * versions on the targets all of them predicted from {@code common_target_parts()} (migrations V10 to V14): both
  * from prefix sums, so a window costs the same whatever it holds. Java derives the Wilson bounds from the counts and
  * the Diebold-Mariano test from the sums (chronoprice-stats).
  */
@@ -67,7 +67,7 @@ public interface MetricsRepository extends GenericRepository<PredictionView, Voi
 
     /**
      * One row of {@link #COMMON_PARTS}: of the window of the pair {@code versionA < versionB}, a target of the part
-     * {@code front}, {@code head} or {@code back}, or the clean sums.
+     * {@code front}, {@code head} (its d alone when taken from the sums' tails) or {@code back}, or the clean sums.
      */
     @Introspected
     record PairPart(

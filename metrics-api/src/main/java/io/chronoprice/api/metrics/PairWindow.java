@@ -12,7 +12,7 @@ import java.util.List;
  * comparison needs: the count, each version's absolute and naive absolute errors, and of the loss differences
  * {@code d_t = |e_a,t| - |e_b,t|} their lagged products up to {@link DieboldMariano#MAX_LAGS} and their first and
  * last values. {@link #of(String, List, List)} puts them together from {@code common_target_parts()} (migrations
- * V10 to V12).
+ * V10 to V14).
  *
  * @param lagProducts {@code lagProducts[k]} = sum over the window of {@code d_t * d_(t-k)}, both in the window
  */

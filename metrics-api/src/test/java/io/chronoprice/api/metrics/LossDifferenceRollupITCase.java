@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * The comparison of two versions from migration V10's prefix sums of their loss differences, read as the API reads
  * it ({@code common_target_parts()}), gives the numbers of the textbook computation on the rows
  * ({@link ExpectedComparison}) for every window, with current sums, with none, and with a change not refreshed yet;
- * once refreshed, it reads the sums although the challenger missed targets in every hour (V12). The series is the seeded real BTCUSDT candles with the champion's forecasts and
+ * once refreshed, it reads the sums although the challenger missed targets in every hour (V12), and the summed hours'
+ * first 64 loss differences from the sums' tails, or from the rows where an hour holds more (V14). The series is the
+ * seeded real BTCUSDT candles with the champion's forecasts and
  * a challenger's on all but every 17th target, copied under a backtest run's name so nothing else reads them.
  */
 class LossDifferenceRollupITCase {
@@ -126,6 +128,99 @@ class LossDifferenceRollupITCase {
         }
     }
 
+    @Test
+    void theCleanHoursFirstTargetsComeFromTheSumsTails() throws SQLException {
+        try (Connection c = TestDatabase.writer()) {
+            TestDatabase.refreshAccuracy(c);
+            // A row read from the table has its target time; a value of a tail has none.
+            assertThat(parts(c, EXCHANGE, null))
+                    .filteredOn(p -> p.part().equals("head"))
+                    .hasSize(DieboldMariano.MAX_LAGS)
+                    .allSatisfy(p -> assertThat(p.targetOpenTime()).isNull());
+        }
+    }
+
+    @Test
+    void hoursOfMoreThan64TargetsTakeTheFirstTargetsFromTheRowsForTheSameComparison() throws SQLException {
+        // The same closes and forecasts 30 s apart instead of 60: an hour then holds 120 targets, more than the tails
+        // of two hours cover.
+        String dense = "binance@pair-test-30s";
+        Instant first = seed.candles(SYMBOL).get(0).openTime();
+        try (Connection c = TestDatabase.writer()) {
+            c.setAutoCommit(false);
+            for (SeedData.Candle k : seed.candles(SYMBOL)) {
+                TestDatabase.insertCandle(
+                        c,
+                        dense,
+                        new SeedData.Candle(
+                                k.symbol(),
+                                halved(first, k.openTime()),
+                                k.open(),
+                                k.high(),
+                                k.low(),
+                                closes.get(k.openTime()),
+                                k.volume()));
+            }
+            for (Map<Instant, SeedData.Prediction> version : byVersion.values()) {
+                for (SeedData.Prediction p : version.values()) {
+                    TestDatabase.insertPrediction(
+                            c,
+                            dense,
+                            new SeedData.Prediction(
+                                    p.symbol(),
+                                    p.modelVersion(),
+                                    halved(first, p.target()),
+                                    halved(first, p.windowEnd()),
+                                    p.predicted(),
+                                    p.lower(),
+                                    p.upper(),
+                                    p.naive(),
+                                    p.online()));
+                }
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            TestDatabase.refreshAccuracy(c);
+
+            List<SeedData.Candle> candles = seed.candles(SYMBOL);
+            List<Instant> starts =
+                    SeedData.windowStarts(first, candles.get(candles.size() - 1).openTime(), 97);
+            int fromSums = 0;
+            for (Instant after : starts) {
+                List<MetricsRepository.PairPart> denseParts = parts(c, dense, halved(first, after));
+                PairWindow expected =
+                        PairWindow.of(A, List.of(B), parts(c, EXCHANGE, after)).get(0);
+                PairWindow got = PairWindow.of(A, List.of(B), denseParts).get(0);
+                String where = "after " + after;
+                assertThat(got.targets()).as(where).isEqualTo(expected.targets());
+                if (got.targets() < 2) {
+                    continue;
+                }
+                DieboldMariano.Result r = got.test(true);
+                DieboldMariano.Result e = expected.test(true);
+                assertThat(r.lags()).as(where).isEqualTo(e.lags());
+                assertThat(r.meanDifference()).as(where).isCloseTo(e.meanDifference(), within(1e-9));
+                assertThat(r.statistic()).as(where).isCloseTo(e.statistic(), within(1e-7));
+                if (denseParts.stream().anyMatch(p -> p.part().equals("clean"))) {
+                    fromSums++;
+                    assertThat(denseParts)
+                            .as(where)
+                            .filteredOn(p -> p.part().equals("head"))
+                            .hasSize(DieboldMariano.MAX_LAGS)
+                            .allSatisfy(p -> assertThat(p.targetOpenTime()).isNotNull());
+                }
+            }
+            assertThat(fromSums).as("windows read from the sums").isGreaterThan(5);
+        } finally {
+            TestDatabase.deleteExchange(dense);
+        }
+    }
+
+    /** {@code t} at half its distance from {@code first}; null stays null. */
+    private static Instant halved(Instant first, Instant t) {
+        return t == null ? null : first.plusMillis((t.toEpochMilli() - first.toEpochMilli()) / 2);
+    }
+
     /** Checks every window against the rows; returns how many were read from the sums. */
     private static int assertEveryWindowAsExpected(Connection c) throws SQLException {
         int fromSums = 0;
@@ -188,6 +283,11 @@ class LossDifferenceRollupITCase {
     }
 
     private static List<MetricsRepository.PairPart> parts(Connection c, Instant after) throws SQLException {
-        return PartRows.query(c, EXCHANGE, SYMBOL, List.of(A, B), after);
+        return parts(c, EXCHANGE, after);
+    }
+
+    private static List<MetricsRepository.PairPart> parts(Connection c, String exchange, Instant after)
+            throws SQLException {
+        return PartRows.query(c, exchange, SYMBOL, List.of(A, B), after);
     }
 }
