@@ -8,6 +8,10 @@
 -- n + 64 holds the last of them in its tail; the summed hour before it, the first of them, since an hour of 1m or
 -- longer candles holds at most 60 targets. Both tails are of hours before the first marker, so they hold what the
 -- rows do. Should they not cover the 64 (an hour with more than 64 targets), the rows are read as before.
+--
+-- The window's rows before and after the summed hours are read only when there are any: a generic plan that reads
+-- rows locks every monthly partition of predictions and candles, whether or not it finds a row, and that cost grows
+-- with the months of history (BENCHMARKS.md).
 
 CREATE OR REPLACE FUNCTION loss_difference_window(p_exchange text, p_symbol text, p_interval text, p_version_a text,
                                                   p_version_b text, p_after timestamptz, p_clean_from timestamptz,
@@ -30,6 +34,7 @@ DECLARE
     earlier   loss_difference_cumulative;
     clean_n   bigint;
     lo_n      bigint;
+    front_end timestamptz;
     head      double precision[];
 BEGIN
     SELECT * INTO hi
@@ -49,12 +54,15 @@ BEGIN
     lo_n := COALESCE(lo.targets, 0);
     clean_n := COALESCE(hi.targets, 0) - lo_n;
 
-    RETURN QUERY
-    SELECT 'front', l.*, NULL::bigint, NULL::timestamptz, NULL::float8[], NULL::float8[], NULL::float8[]
-    FROM common_loss_differences(p_exchange, p_symbol, p_interval, p_version_a, p_version_b, win_after,
-                                 least(CASE WHEN clean_n > 128 THEN p_clean_from ELSE p_clean_end END, p_until),
-                                 p_also) l
-    WHERE l.target_open_time > win_after;
+    -- The rows' parts only when their range holds a target: each statement that reads rows locks every partition.
+    front_end := least(CASE WHEN clean_n > 128 THEN p_clean_from ELSE p_clean_end END, p_until);
+    IF front_end > win_after THEN
+        RETURN QUERY
+        SELECT 'front', l.*, NULL::bigint, NULL::timestamptz, NULL::float8[], NULL::float8[], NULL::float8[]
+        FROM common_loss_differences(p_exchange, p_symbol, p_interval, p_version_a, p_version_b, win_after,
+                                     front_end, p_also) l
+        WHERE l.target_open_time > win_after;
+    END IF;
 
     IF clean_n > 128 THEN
         RETURN QUERY
@@ -113,10 +121,12 @@ BEGIN
         END IF;
     END IF;
 
-    RETURN QUERY
-    SELECT 'back', l.*, NULL::bigint, NULL::timestamptz, NULL::float8[], NULL::float8[], NULL::float8[]
-    FROM common_loss_differences(p_exchange, p_symbol, p_interval, p_version_a, p_version_b,
-                                 greatest(p_clean_end, p_clean_from), p_until, p_also) l
-    WHERE l.target_open_time > win_after AND p_clean_end < p_until;
+    IF p_clean_end < p_until THEN
+        RETURN QUERY
+        SELECT 'back', l.*, NULL::bigint, NULL::timestamptz, NULL::float8[], NULL::float8[], NULL::float8[]
+        FROM common_loss_differences(p_exchange, p_symbol, p_interval, p_version_a, p_version_b,
+                                     greatest(p_clean_end, p_clean_from), p_until, p_also) l
+        WHERE l.target_open_time > win_after;
+    END IF;
 END
 $$;
