@@ -27,15 +27,16 @@ AS
 $$
 #variable_conflict use_column
 DECLARE
-    win_after timestamptz := COALESCE(p_after, '-infinity');
-    hi        loss_difference_cumulative;
-    lo        loss_difference_cumulative;
-    reach     loss_difference_cumulative;
-    earlier   loss_difference_cumulative;
-    clean_n   bigint;
-    lo_n      bigint;
-    front_end timestamptz;
-    head      double precision[];
+    win_after    timestamptz := COALESCE(p_after, '-infinity');
+    hi           loss_difference_cumulative;
+    lo           loss_difference_cumulative;
+    reach        loss_difference_cumulative;
+    earlier_n    bigint;
+    earlier_tail double precision[];
+    clean_n      bigint;
+    lo_n         bigint;
+    front_end    timestamptz;
+    head         double precision[];
 BEGIN
     SELECT * INTO hi
     FROM loss_difference_cumulative c
@@ -89,7 +90,7 @@ BEGIN
           AND c.bucket >= p_clean_from AND c.bucket < p_clean_end AND c.targets >= lo_n + 64
         ORDER BY c.bucket
         LIMIT 1;
-        SELECT * INTO earlier
+        SELECT c.targets, c.tail INTO earlier_n, earlier_tail
         FROM loss_difference_cumulative c
         WHERE c.exchange = p_exchange AND c.symbol = p_symbol AND c.interval = p_interval
           AND c.version_a = p_version_a AND c.version_b = p_version_b
@@ -99,8 +100,8 @@ BEGIN
         -- A tail's last value is at the position of its hour's running count; keep positions n + 1 .. n + 64.
         SELECT array_agg(x.d ORDER BY x.pos) INTO head
         FROM (SELECT DISTINCT ON (t.pos) t.pos, t.d
-              FROM (SELECT earlier.targets - cardinality(earlier.tail) + o AS pos, v AS d
-                    FROM unnest(earlier.tail) WITH ORDINALITY u(v, o)
+              FROM (SELECT earlier_n - cardinality(earlier_tail) + o AS pos, v AS d
+                    FROM unnest(earlier_tail) WITH ORDINALITY u(v, o)
                     UNION ALL
                     SELECT reach.targets - cardinality(reach.tail) + o, v
                     FROM unnest(reach.tail) WITH ORDINALITY u(v, o)) t

@@ -39,7 +39,7 @@ final class PartRows {
         }
     }
 
-    static MetricsRepository.PairPart pairPart(ResultSet rs) throws SQLException {
+    private static MetricsRepository.PairPart pairPart(ResultSet rs) throws SQLException {
         return new MetricsRepository.PairPart(
                 rs.getString("version_a"),
                 rs.getString("version_b"),
