@@ -11,50 +11,60 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The {@code /metrics/model} reports computed in the last {@code cache-ttl} (default 1 s), served again to the same
- * question. A report changes when a prediction or candle of its series is written, once a candle interval, while
- * dashboards and pages ask for it many times a second between; so under load each question costs the database once
- * per second instead of once per request. A report is at most that much older than the rows, plus one computation
- * while it is being replaced. Keys are validated series, windows and versions, and the cache holds at most
- * {@code cache-entries} of them.
+ * The {@code /metrics/model} reports computed before, served again to the same question for as long as they are
+ * current. A report changes only when a prediction, a candle or a registry entry of its exchange is written, once a
+ * candle interval, while dashboards and pages ask for it many times a second between. While the API hears of the
+ * writes ({@link WrittenExchanges}), a report is served until its exchange is written (or {@code cache-max-age} has
+ * passed, should a write go unheard): so under load each question costs the database once per write of its
+ * exchange, however many questions there are, and never answers from rows older than the last commit. While it
+ * does not hear them, a report is served for {@code cache-ttl} (default 1 s). Either way a report may also be older
+ * by one computation while it is being replaced. Keys are validated series, windows and versions, and the cache
+ * holds at most {@code cache-entries} of them.
  */
 @Singleton
 class ReportCache {
 
     record Key(SeriesKey series, Window window, @Nullable String modelVersion) {}
 
-    private record Entry(long computedAtNanos, MetricsReport report) {}
+    /** {@code stamp}: its exchange's {@link WrittenExchanges#stamp} when the report's computation began. */
+    private record Entry(long computedAtNanos, long stamp, MetricsReport report) {}
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Key, CompletableFuture<MetricsReport>> computing = new ConcurrentHashMap<>();
     private final long ttlNanos;
+    private final long maxAgeNanos;
     private final int maxEntries;
+    private final WrittenExchanges writes;
     private final LongSupplier nanoTime;
 
     @Inject
-    ReportCache(MetricsProperties properties) {
-        this(properties, System::nanoTime);
+    ReportCache(MetricsProperties properties, WrittenExchanges writes) {
+        this(properties, writes, System::nanoTime);
     }
 
-    ReportCache(MetricsProperties properties, LongSupplier nanoTime) {
+    ReportCache(MetricsProperties properties, WrittenExchanges writes, LongSupplier nanoTime) {
         this.ttlNanos = properties.cacheTtl().toNanos();
+        this.maxAgeNanos = properties.cacheMaxAge().toNanos();
         this.maxEntries = properties.cacheEntries();
+        this.writes = writes;
         this.nanoTime = nanoTime;
     }
 
     MetricsReport get(Key key, Supplier<MetricsReport> compute) {
+        // A zero TTL turns the cache off, heard writes or not (the bench's "uncached" figures).
         if (ttlNanos <= 0) {
             return compute.get();
         }
         // Taken before computing: a report counts as old as the rows it may have read.
         long now = nanoTime.getAsLong();
+        long stamp = writes.stamp(key.series().exchange());
         Entry cached = entries.get(key);
-        if (cached != null && now - cached.computedAtNanos() < ttlNanos) {
+        if (cached != null && current(cached, now, stamp)) {
             return cached.report();
         }
-        // One computation per question at a time. While it runs, the others get the expired report if there is one
-        // (older than the TTL by at most one computation), else wait for it: when a report expires under load, the
-        // requests do not all compute it at once and queue for the database's connections.
+        // One computation per question at a time. While it runs, the others get the report it replaces if there is
+        // one (behind by at most that computation), else wait for it: when a report expires under load, the requests
+        // do not all compute it at once and queue for the database's connections.
         CompletableFuture<MetricsReport> mine = new CompletableFuture<>();
         CompletableFuture<MetricsReport> running = computing.putIfAbsent(key, mine);
         if (running != null) {
@@ -62,7 +72,7 @@ class ReportCache {
         }
         try {
             MetricsReport report = compute.get();
-            store(key, new Entry(now, report), now);
+            store(key, new Entry(now, stamp, report), now);
             mine.complete(report);
             return report;
         } catch (RuntimeException e) {
@@ -73,9 +83,16 @@ class ReportCache {
         }
     }
 
+    private boolean current(Entry entry, long now, long stamp) {
+        long age = now - entry.computedAtNanos();
+        return writes.listening() ? entry.stamp() == stamp && age < maxAgeNanos : age < ttlNanos;
+    }
+
     private void store(Key key, Entry entry, long now) {
         if (entries.size() >= maxEntries) {
-            entries.values().removeIf(e -> now - e.computedAtNanos() >= ttlNanos);
+            entries.entrySet()
+                    .removeIf(e -> !current(
+                            e.getValue(), now, writes.stamp(e.getKey().series().exchange())));
             if (entries.size() >= maxEntries) {
                 entries.clear();
             }

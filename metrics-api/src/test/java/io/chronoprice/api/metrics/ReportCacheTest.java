@@ -25,6 +25,8 @@ class ReportCacheTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final AtomicInteger computed = new AtomicInteger();
+    /** Not listening unless a test says so: the TTL applies. */
+    private final WrittenExchanges writes = new WrittenExchanges();
 
     @Test
     void theSameQuestionWithinTheTtlIsAnsweredFromTheCacheAndRecomputedAfter() {
@@ -79,7 +81,85 @@ class ReportCacheTest {
     }
 
     private ReportCache cache(Duration ttl, int entries) {
-        return new ReportCache(new MetricsProperties(ttl, entries), nanos::get);
+        return new ReportCache(
+                new MetricsProperties(ttl, Duration.ofMinutes(10), entries, true, Duration.ofSeconds(5)),
+                writes,
+                nanos::get);
+    }
+
+    @Test
+    void whileWritesAreHeardAReportIsKeptPastTheTtlUntilItsExchangeIsWritten() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        writes.listening(true);
+
+        MetricsReport first = cache.get(BTC, report("BTCUSDT"));
+        nanos.addAndGet(Duration.ofMinutes(5).toNanos());
+        writes.written("binance@backtest-1");
+        assertThat(cache.get(BTC, report("BTCUSDT")))
+                .as("five minutes on, another exchange written")
+                .isSameAs(first);
+
+        writes.written("binance");
+        MetricsReport second = cache.get(BTC, report("BTCUSDT"));
+        assertThat(second).isNotSameAs(first);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isSameAs(second);
+        assertThat(computed).hasValue(2);
+    }
+
+    @Test
+    void aRegistryWriteRenewsTheReportsOfEveryExchange() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        writes.listening(true);
+        MetricsReport first = cache.get(BTC, report("BTCUSDT"));
+
+        writes.written("");
+
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(first);
+        assertThat(computed).hasValue(2);
+    }
+
+    @Test
+    void aHeardReportIsRecomputedOnceItReachesTheMaxAgeEvenWithoutAWrite() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        writes.listening(true);
+        MetricsReport first = cache.get(BTC, report("BTCUSDT"));
+
+        nanos.addAndGet(Duration.ofMinutes(10).toNanos() - 1);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isSameAs(first);
+        nanos.addAndGet(1);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(first);
+    }
+
+    @Test
+    void aWriteHeardWhileTheReportIsComputedLeavesItToBeComputedAgain() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        writes.listening(true);
+
+        MetricsReport raced = cache.get(BTC, () -> {
+            // The report may have read the rows before this write's commit.
+            writes.written("binance");
+            return report("BTCUSDT").get();
+        });
+
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(raced);
+    }
+
+    @Test
+    void whenListeningStopsTheTtlAppliesAndWhenItStartsAgainEveryReportIsRenewed() {
+        ReportCache cache = cache(Duration.ofSeconds(1), 100);
+        writes.listening(true);
+        MetricsReport heard = cache.get(BTC, report("BTCUSDT"));
+
+        writes.listening(false);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).as("within the TTL").isSameAs(heard);
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        MetricsReport unheard = cache.get(BTC, report("BTCUSDT"));
+        assertThat(unheard).as("past the TTL, no write heard").isNotSameAs(heard);
+
+        // The writes in between went unheard: a report from before is not current.
+        writes.listening(true);
+        assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(unheard);
+        assertThat(computed).hasValue(3);
     }
 
     private Supplier<MetricsReport> report(String symbol) {
