@@ -8,7 +8,8 @@
 #   metrics-api/bench/load.sh
 #
 # Phase 1 seeds the bundled real BTCUSDT candles (replay-exchange/demo-data) with three model versions: ~10k rows.
-# Two of the versions are registered (champion and challenger), so every report compares them.
+# Two of the versions are registered (champion and challenger), so every report compares them. Phase 1 also
+# measures window=all while BTCUSDT is written every second, and counts the reports the API computed meanwhile.
 # Phase 2 adds synthetic series (a deterministic random walk, SYN001USDT, SYN002USDT, ...) of BENCH_SERIES_CANDLES
 # 1m candles (default 500k, 347 days) with two versions each, up to BENCH_ROWS prediction rows, and measures
 # BTCUSDT again (same rows, bigger tables) and window=all over the first synthetic series (1M predictions), and over
@@ -105,8 +106,9 @@ seed_synthetic() {
 
 count() { sql -At -c "SELECT count(*) FROM predictions"; }
 
-# Two APIs on the same database: as configured (its /metrics/model reports cached for 1 s) on API_PORT, and one
-# that computes every report (CHRONOPRICE_API_METRICS_CACHE_TTL=0s) on API_PORT + 1, so both costs are measured.
+# Two APIs on the same database: as configured (each /metrics/model report kept until its exchange is written) on
+# API_PORT, and one that computes every report (CHRONOPRICE_API_METRICS_CACHE_TTL=0s) on API_PORT + 1, so both costs
+# are measured.
 start_api() {
   CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$API_PORT \
     proc_start "$WORK/api.log" java -jar "$JAR"
@@ -130,6 +132,53 @@ measure() {
   p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
   echo "$rps $p50 $p99 ${errors:-none}"
+}
+
+# The series written while it is asked, as a job catching up writes it: every second a candle and each version's
+# prediction of the next one, in one statement (sixty times the live rate of 1m candles). Each write renews the
+# series' reports as soon as the API hears of it.
+write_btcusdt() {
+  while true; do
+    sql -c "WITH c AS (
+              INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)
+              SELECT exchange, symbol, interval, open_time + interval '1 minute', close, close, close, close, 1
+              FROM candles WHERE exchange = 'binance' AND symbol = 'BTCUSDT' AND interval = '1m'
+              ORDER BY open_time DESC LIMIT 1
+              RETURNING *)
+            INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version, predicted_close,
+                                     lower_close, upper_close, naive_close, window_end_open_time)
+            SELECT c.exchange, c.symbol, c.interval, c.open_time + interval '1 minute', v, c.close * 1.0001,
+                   c.close * 0.999, c.close * 1.001, c.close, c.open_time
+            FROM c, unnest(ARRAY['lstm-bench-1', 'lstm-bench-2', 'lstm-bench-3']) v" >/dev/null
+    sleep 1
+  done
+}
+
+computations() {
+  curl -sf "http://127.0.0.1:$API_PORT/prometheus" | awk '/^chronoprice_report_computations_total/ {print $2}'
+}
+
+# measure(), on the API as configured, while write_btcusdt runs; prints "req/s p50 p99 reports-computed errors".
+# The rows it wrote are deleted after, so that phase 2 reads the same BTCUSDT rows.
+measure_written() {
+  local url=$1 writer c0 c1 last
+  last=$(sql -At -c "SELECT max(open_time) FROM candles WHERE symbol = 'BTCUSDT'")
+  write_btcusdt &
+  writer=$!
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+  c0=$(computations)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$WORK/wrk.txt"
+  c1=$(computations)
+  kill "$writer"
+  wait "$writer" 2>/dev/null || true
+  sql -c "DELETE FROM predictions WHERE symbol = 'BTCUSDT' AND window_end_open_time > '$last'" \
+    -c "DELETE FROM candles WHERE symbol = 'BTCUSDT' AND open_time > '$last'" >/dev/null
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
+  echo "$rps $p50 $p99 $(python3 -c "print(round($c1 - $c0))") ${errors:-none}"
 }
 
 RESULTS=()
@@ -175,6 +224,10 @@ log "phase 1: ~10k prediction rows"
 seed BTCUSDT 3334 lstm-bench-1 lstm-bench-2 lstm-bench-3
 start_api
 run_phase
+path="/metrics/model?symbol=BTCUSDT&window=all"
+log "wrk $path while BTCUSDT is written every second"
+read -r rps p50 p99 computed errors < <(measure_written "http://127.0.0.1:$API_PORT$path")
+RESULTS+=("| \`$path\` (written every second; $computed reports computed in $DURATION) | $(count) | $rps | $p50 | $p99 | $errors |")
 
 log "phase 2: $ROWS prediction rows (synthetic series of $SERIES_CANDLES candles, two versions each)"
 n=1

@@ -1,12 +1,16 @@
 package io.chronoprice.api.metrics;
 
 import io.chronoprice.api.symbols.SeriesKey;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -19,10 +23,13 @@ import java.util.function.Supplier;
  * exchange, however many questions there are, and never answers from rows older than the last commit. While it
  * does not hear them, a report is served for {@code cache-ttl} (default 1 s). Either way a report may also be older
  * by one computation while it is being replaced. Keys are validated series, windows and versions, and the cache
- * holds at most {@code cache-entries} of them.
+ * holds at most {@code cache-entries} of them. {@code chronoprice.report.computations} counts the reports computed,
+ * which against the requests gives the cache's hit rate.
  */
 @Singleton
-class ReportCache {
+class ReportCache implements MeterBinder {
+
+    static final String COMPUTATIONS = "chronoprice.report.computations";
 
     record Key(SeriesKey series, Window window, @Nullable String modelVersion) {}
 
@@ -36,6 +43,7 @@ class ReportCache {
     private final int maxEntries;
     private final WrittenExchanges writes;
     private final LongSupplier nanoTime;
+    private final LongAdder computations = new LongAdder();
 
     @Inject
     ReportCache(MetricsProperties properties, WrittenExchanges writes) {
@@ -53,6 +61,7 @@ class ReportCache {
     MetricsReport get(Key key, Supplier<MetricsReport> compute) {
         // A zero TTL turns the cache off, heard writes or not (the bench's "uncached" figures).
         if (ttlNanos <= 0) {
+            computations.increment();
             return compute.get();
         }
         // Taken before computing: a report counts as old as the rows it may have read.
@@ -71,6 +80,7 @@ class ReportCache {
             return cached != null ? cached.report() : await(running);
         }
         try {
+            computations.increment();
             MetricsReport report = compute.get();
             store(key, new Entry(now, stamp, report), now);
             mine.complete(report);
@@ -110,6 +120,17 @@ class ReportCache {
             }
             throw e;
         }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder(COMPUTATIONS, computations, LongAdder::sum)
+                .description("/metrics/model reports computed (a request the cache answered computes none)")
+                .register(registry);
+    }
+
+    long computations() {
+        return computations.sum();
     }
 
     int size() {

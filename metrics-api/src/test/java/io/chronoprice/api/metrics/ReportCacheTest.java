@@ -43,6 +43,7 @@ class ReportCacheTest {
         nanos.addAndGet(1_000_000L);
         assertThat(cache.get(BTC, report("BTCUSDT"))).isNotSameAs(first);
         assertThat(computed).hasValue(3);
+        assertThat(cache.computations()).as("the counter the API exports").isEqualTo(3);
     }
 
     @Test
@@ -53,6 +54,7 @@ class ReportCacheTest {
         cache.get(BTC, report("BTCUSDT"));
 
         assertThat(computed).hasValue(2);
+        assertThat(cache.computations()).isEqualTo(2);
         assertThat(cache.size()).isZero();
     }
 

@@ -65,7 +65,9 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
                 + " VALUES ('" + EXCHANGE + "', 'BTCUSDT', '1m', '2021-05-14 18:00Z', 1, 1, 1, 1, 1)");
         write(prediction("2021-05-14 18:01Z"));
         await().atMost(HEARD).until(() -> predictions() == 1);
-        assertThat(predictions()).as("cached").isEqualTo(1);
+        double computed = computations();
+        assertThat(predictions()).isEqualTo(1);
+        assertThat(computations()).as("answered from the cache").isEqualTo(computed);
 
         write(prediction("2021-05-14 18:02Z"));
 
@@ -112,6 +114,10 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
     private long predictions() {
         MetricsReport report = http.toBlocking().retrieve(URL, MetricsReport.class);
         return report.models().stream().mapToLong(ModelMetrics::predictions).sum();
+    }
+
+    private double computations() {
+        return meters.get(ReportCache.COMPUTATIONS).functionCounter().count();
     }
 
     private String champion() {
