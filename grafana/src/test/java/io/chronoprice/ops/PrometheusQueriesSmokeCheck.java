@@ -353,6 +353,14 @@ class PrometheusQueriesSmokeCheck {
         c.put("API database pool and live clients E", (q, r) -> assertThat(single(r))
                 .as("the check's own live stream")
                 .isGreaterThanOrEqualTo(1));
+        c.put("API report cache A", (q, r) -> assertThat(single(r)).isGreaterThanOrEqualTo(0));
+        // Nothing asks for /metrics/model in the local run unless a page or a dashboard is open.
+        c.put("API report cache B", (q, r) -> assertThat(r)
+                .hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(s -> assertThat(s.value()).isGreaterThanOrEqualTo(0)));
+        c.put("API report cache C", (q, r) -> assertThat(single(r))
+                .as("the API hears the database's writes")
+                .isEqualTo(1));
         return c;
     }
 
