@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="$(mktemp -d)"
 OFF="${SMOKE_PORT_OFFSET:-0}"
-PG_PORT=$((55439 + OFF)) REPLAY_PORT=$((28090 + OFF)) API_PORT=$((28080 + OFF)) PROM_PORT=$((29099 + OFF))
+PG_PORT=$((15439 + OFF)) REPLAY_PORT=$((28090 + OFF)) API_PORT=$((28080 + OFF)) PROM_PORT=$((29099 + OFF))
 export CHRONOPRICE_LOCAL_DIR="$WORK"
 # The demo's own speed (60x): three symbols then stay under the source's request-weight limit, so the source
 # never pauses and the poll lag stays that of a healthy pipeline.

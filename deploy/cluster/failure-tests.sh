@@ -53,7 +53,7 @@ SPEED="${REPLAY_SPEED:-100}"
 SLICE_START="${SLICE_START:-2021-05-19T12:00:00Z}"
 SLICE_CANDLES="${SLICE_CANDLES:-300}"
 SYMBOLS="${SYMBOLS:-BTCUSDT,ETHUSDT,SOLUSDT}"
-PG_PORT="${PG_PORT:-56871}"
+PG_PORT="${PG_PORT:-16871}"
 REPLAY_PORT="${REPLAY_PORT:-18793}"
 MODEL="${MODEL:-$ROOT/models/lstm-1m-v3.onnx}"
 SWAP_MODEL="${SWAP_MODEL:-$ROOT/models/lstm-1m-v2.onnx}"
@@ -528,7 +528,7 @@ scenario_swap() {
 
 # --- main --------------------------------------------------------------------------------------------
 
-# Ports are not defaults of anything else in the repository (scripts/local-run-smoke.sh uses 55439 and
+# Ports are not defaults of anything else in the repository (scripts/local-run-smoke.sh uses 15439 and
 # 18090): a clash would make a PostgreSQL restart land on somebody else's server.
 check_ports_free() {
   local port

@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record DbSettings(String jdbcUrl, String user, String password) implements Serializable {
 
-    public static final int LOCAL_PORT = 54329;
+    /**
+     * The local run's port: below 32768, outside the range Linux hands out to outgoing connections, so that none of
+     * them can hold it when the database starts.
+     */
+    public static final int LOCAL_PORT = 15329;
+
     public static final String DATABASE = "chronoprice";
     public static final String WRITER_USER = "chronoprice";
     public static final String READER_ROLE = "chronoprice_reader";

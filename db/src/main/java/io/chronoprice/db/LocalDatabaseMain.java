@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The local run's database: an embedded PostgreSQL on a fixed port with a kept data directory, migrated,
- * running until the process is stopped. Settings: CHRONOPRICE_PG_PORT (54329), CHRONOPRICE_PG_DATA_DIR
+ * running until the process is stopped. Settings: CHRONOPRICE_PG_PORT (15329), CHRONOPRICE_PG_DATA_DIR
  * (.local/pgdata), CHRONOPRICE_DB_PASSWORD and CHRONOPRICE_DB_READER_PASSWORD.
  */
 public final class LocalDatabaseMain {
