@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Listens on migration V15's channel on a connection of its own (outside the pool: it is held for the API's life)
  * and tells {@link WrittenExchanges} of every write it hears, so that the report cache keeps a report exactly as
  * long as its exchange is not written. Should the connection fail, the cache falls back to its TTL until listening
- * works again, tried every {@code listen-retry}. A connection that broke without a word (a dropped network) is found
+ * works again, tried after {@code listen-retry}, then twice as long each time up to a minute. A connection that broke without a word (a dropped network) is found
  * by a probe every {@link #PROBE}: until then, the reports may stay that much behind. Not started when the cache is
  * off ({@code cache-ttl} 0) or {@code chronoprice.metrics.listen} is false.
  */
@@ -29,6 +29,8 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
 
     static final String CHANNEL = "chronoprice_rows_written";
     static final Duration PROBE = Duration.ofSeconds(10);
+    /** The longest wait between two tries to listen, unless {@code listen-retry} is longer. */
+    static final Duration MAX_RETRY = Duration.ofMinutes(1);
     /** How long one wait for notifications lasts: how long a shutdown waits for the thread at most. */
     private static final int WAIT_MILLIS = 1000;
 
@@ -68,6 +70,8 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
 
     private void run() {
         boolean failed = false;
+        Duration retry = properties.listenRetry();
+        Duration longest = properties.listenRetry().compareTo(MAX_RETRY) > 0 ? properties.listenRetry() : MAX_RETRY;
         while (!closed) {
             try (Connection c = DriverManager.getConnection(url, login)) {
                 try (Statement s = c.createStatement()) {
@@ -80,6 +84,7 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
                         failed ? "Listening again" : "Listening",
                         properties.cacheMaxAge());
                 failed = false;
+                retry = properties.listenRetry();
                 listen(c);
             } catch (SQLException e) {
                 writes.listening(false);
@@ -89,13 +94,15 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
                 if (!failed) {
                     LOG.warn(
                             "Not listening for the database's writes ({}): a /metrics/model report is kept for {}"
-                                    + " meanwhile; trying again every {}",
+                                    + " meanwhile; trying again in {}, then less and less often",
                             e.getMessage(),
                             properties.cacheTtl(),
-                            properties.listenRetry());
+                            retry);
                 }
                 failed = true;
-                pause(properties.listenRetry());
+                pause(retry);
+                // A server that cannot listen at all (a hot standby refuses LISTEN) is not asked every few seconds.
+                retry = retry.multipliedBy(2).compareTo(longest) > 0 ? longest : retry.multipliedBy(2);
             }
         }
         writes.listening(false);
