@@ -14,7 +14,7 @@
 # 1m candles (default 500k, 347 days) with two versions each, up to BENCH_ROWS prediction rows, and measures
 # BTCUSDT again (same rows, bigger tables) and window=all over the first synthetic series (1M predictions), and over
 # the second with a third version, a second challenger, from half its length on (1.25M predictions, compared on the
-# 250k targets all three predicted).
+# 250k targets all three predicted); then spreads the load over every series, window and version filter.
 # The 10M fill takes several minutes; the prefix-sum refresh after it (as the job does every registry poll) too,
 # the more since it also sums the two versions' loss differences (migration V10).
 set -euo pipefail
@@ -38,8 +38,10 @@ DB_PID=""
 API_PID=""
 UNCACHED_PID=""
 UNCACHED_PORT=$((API_PORT + 1))
+TTL_PID=""
+TTL_PORT=$((API_PORT + 2))
 cleanup() {
-  proc_stop 30 "$API_PID" "$UNCACHED_PID" "$DB_PID"
+  proc_stop 30 "$API_PID" "$UNCACHED_PID" "$TTL_PID" "$DB_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,7 +49,7 @@ trap cleanup EXIT
 log() { echo "[bench] $*" >&2; }
 
 # A server already on a port would answer the readiness probes and receive the load.
-for port in "$PG_PORT" "$API_PORT"; do
+for port in "$PG_PORT" "$API_PORT" "$UNCACHED_PORT" "$TTL_PORT"; do
   if proc_port_in_use "$port"; then log "port $port is in use; set BENCH_PG_PORT or BENCH_API_PORT"; exit 2; fi
 done
 
@@ -106,9 +108,10 @@ seed_synthetic() {
 
 count() { sql -At -c "SELECT count(*) FROM predictions"; }
 
-# Two APIs on the same database: as configured (each /metrics/model report kept until its exchange is written) on
-# API_PORT, and one that computes every report (CHRONOPRICE_API_METRICS_CACHE_TTL=0s) on API_PORT + 1, so both costs
-# are measured.
+# Three APIs on the same database: as configured (each /metrics/model report kept until its exchange is written) on
+# API_PORT; one that computes every report (CHRONOPRICE_API_METRICS_CACHE_TTL=0s) on API_PORT + 1, so both costs are
+# measured; and, for the spread load only, one that keeps reports for the 1 s TTL alone, as the API did before it
+# listened for writes (CHRONOPRICE_API_METRICS_LISTEN=false), on API_PORT + 2.
 start_api() {
   CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$API_PORT \
     proc_start "$WORK/api.log" java -jar "$JAR"
@@ -116,9 +119,14 @@ start_api() {
   CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$UNCACHED_PORT \
     CHRONOPRICE_API_METRICS_CACHE_TTL=0s proc_start "$WORK/api-uncached.log" java -jar "$JAR"
   UNCACHED_PID=$PROC_PID
+  CHRONOPRICE_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/chronoprice" CHRONOPRICE_API_PORT=$TTL_PORT \
+    CHRONOPRICE_API_METRICS_LISTEN=false proc_start "$WORK/api-ttl.log" java -jar "$JAR"
+  TTL_PID=$PROC_PID
   proc_wait_for "$API_PID" 120 API curl -sf "http://127.0.0.1:$API_PORT/health" || { tail -n 30 "$WORK/api.log" >&2; exit 1; }
   proc_wait_for "$UNCACHED_PID" 120 API curl -sf "http://127.0.0.1:$UNCACHED_PORT/health" ||
     { tail -n 30 "$WORK/api-uncached.log" >&2; exit 1; }
+  proc_wait_for "$TTL_PID" 120 API curl -sf "http://127.0.0.1:$TTL_PORT/health" ||
+    { tail -n 30 "$WORK/api-ttl.log" >&2; exit 1; }
 }
 
 # Prints "req/s p50 p99 errors" of one wrk run after a warm-up.
@@ -179,6 +187,21 @@ measure_written() {
   p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
   echo "$rps $p50 $p99 $(python3 -c "print(round($c1 - $c0))") ${errors:-none}"
+}
+
+# measure() over many questions at once: every series, window and version filter in turn (questions.lua).
+measure_questions() { # port file
+  local port=$1 file=$2
+  QUESTIONS_FILE=$file wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/questions.lua" \
+    "http://127.0.0.1:$port" >/dev/null
+  QUESTIONS_FILE=$file wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/questions.lua" \
+    "http://127.0.0.1:$port" >"$WORK/wrk.txt"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
+  echo "$rps $p50 $p99 ${errors:-none}"
 }
 
 RESULTS=()
@@ -247,6 +270,28 @@ sql -c "INSERT INTO predictions (exchange, symbol, interval, target_open_time, m
                                    FROM predictions WHERE symbol = 'SYN002USDT')"
 NOTE["/metrics/model?symbol=SYN002USDT&window=all"]="three scored versions"
 run_phase "/metrics/model?symbol=SYN001USDT&window=all" "/metrics/model?symbol=SYN002USDT&window=all"
+
+# Every series, window and version filter: as many questions as dashboards and pages over all the series would ask.
+questions="$WORK/questions.txt"
+mapfile -t series < <(sql -At -c "SELECT DISTINCT symbol FROM candles WHERE exchange = 'binance' ORDER BY 1")
+for symbol in "${series[@]}"; do
+  for window in 1h 24h 7d all; do
+    for version in "" "&model_version=lstm-bench-1" "&model_version=lstm-bench-2"; do
+      echo "/metrics/model?symbol=$symbol&window=$window$version"
+    done
+  done
+done >"$questions"
+what="\`/metrics/model\` ($(wc -l <"$questions") questions: ${#series[@]} series x 4 windows x 3 version filters"
+log "wrk over $(wc -l <"$questions") questions"
+read -r rps p50 p99 errors < <(measure_questions "$API_PORT" "$questions")
+RESULTS+=("| $what) | $(count) | $rps | $p50 | $p99 | $errors |")
+# This API served nothing before: a first warm-up of its own, so that its JIT is as warm as the others'.
+QUESTIONS_FILE=$questions wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/questions.lua" \
+  "http://127.0.0.1:$TTL_PORT" >/dev/null
+read -r rps p50 p99 errors < <(measure_questions "$TTL_PORT" "$questions")
+RESULTS+=("| $what, 1 s TTL only) | $(count) | $rps | $p50 | $p99 | $errors |")
+read -r rps p50 p99 errors < <(measure_questions "$UNCACHED_PORT" "$questions")
+RESULTS+=("| $what, uncached) | $(count) | $rps | $p50 | $p99 | $errors |")
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), API and PostgreSQL on the same host;"
 echo "host: $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host included)"
