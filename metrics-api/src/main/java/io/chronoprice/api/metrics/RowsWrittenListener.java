@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * Listens on migration V15's channel on a connection of its own (outside the pool: it is held for the API's life)
  * and tells {@link WrittenExchanges} of every write it hears, so that the report cache keeps a report exactly as
  * long as its exchange is not written. Should the connection fail, the cache falls back to its TTL until listening
- * works again, tried after {@code listen-retry}, then twice as long each time up to a minute. A connection that broke without a word (a dropped network) is found
- * by a probe every {@link #PROBE}: until then, the reports may stay that much behind. Not started when the cache is
- * off ({@code cache-ttl} 0) or {@code chronoprice.metrics.listen} is false.
+ * works again, tried after {@code listen-retry}, then twice as long each time up to a minute. A connection that broke
+ * without a word (a dropped network) is found by a probe every {@link #PROBE}: until then, the reports may stay that
+ * much behind. Not started when the cache is off ({@code cache-ttl} 0) or {@code chronoprice.metrics.listen} is
+ * false.
  */
 @Singleton
 class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent> {
@@ -86,7 +87,7 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
                 failed = false;
                 retry = properties.listenRetry();
                 listen(c);
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 writes.listening(false);
                 if (closed) {
                     return;
@@ -134,11 +135,6 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
             Thread.currentThread().interrupt();
             closed = true;
         }
-    }
-
-    /** Whether the listening thread runs (it may be between connections). */
-    synchronized boolean started() {
-        return thread != null && thread.isAlive();
     }
 
     /** Stops listening: the thread sees it after its current wait, and closes its connection. */

@@ -21,8 +21,8 @@ class WrittenExchanges implements MeterBinder {
     static final String LISTENING = "chronoprice.report.cache.listening";
 
     /**
-     * Exchanges tracked one by one at most: live exchanges and backtest labels are few, and past that many the
-     * stamps start over from one shared count rather than grow.
+     * Exchanges tracked one by one at most: live exchanges and backtest labels are few. A write of an exchange past
+     * that many raises every stamp instead, which renews more reports than it needs to but never too few.
      */
     static final int MAX_EXCHANGES = 10_000;
 
@@ -41,17 +41,16 @@ class WrittenExchanges implements MeterBinder {
 
     /** Rows of {@code exchange} were written; an empty exchange means every exchange's results may have changed. */
     void written(String exchange) {
-        if (exchange.isEmpty()) {
-            everything.incrementAndGet();
-            return;
+        AtomicLong own = exchange.isEmpty() ? null : byExchange.get(exchange);
+        if (own == null && !exchange.isEmpty() && byExchange.size() < MAX_EXCHANGES) {
+            own = byExchange.computeIfAbsent(exchange, e -> new AtomicLong());
         }
-        if (byExchange.size() >= MAX_EXCHANGES && !byExchange.containsKey(exchange)) {
-            // Raised first by more than an exchange's own count will reach, so that no stamp taken before the clear
-            // equals one taken after it.
-            everything.addAndGet(1L << 32);
-            byExchange.clear();
-        }
-        byExchange.computeIfAbsent(exchange, e -> new AtomicLong()).incrementAndGet();
+        // No count is ever removed or reset, so no stamp can come back to a value it had.
+        (own != null ? own : everything).incrementAndGet();
+    }
+
+    int tracked() {
+        return byExchange.size();
     }
 
     /** Whether writes are heard now; a start raises every stamp, since the writes before it went unheard. */
