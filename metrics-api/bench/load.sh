@@ -129,17 +129,23 @@ start_api() {
     { tail -n 30 "$WORK/api-ttl.log" >&2; exit 1; }
 }
 
-# Prints "req/s p50 p99 errors" of one wrk run after a warm-up.
-measure() {
-  local url=$1
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$WORK/wrk.txt"
+# Prints "req/s p50 p99 errors" of the last wrk run (its output in $WORK/wrk.txt).
+wrk_figures() {
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
   echo "$rps $p50 $p99 ${errors:-none}"
+}
+
+# Prints "req/s p50 p99 errors" of one wrk run after a warm-up: the URL, then wrk's further arguments, if any.
+measure() {
+  local url=$1
+  shift
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" >"$WORK/wrk.txt"
+  wrk_figures
 }
 
 # The series written while it is asked, as a job catching up writes it: every second a candle and each version's
@@ -182,26 +188,14 @@ measure_written() {
   sql -c "DELETE FROM predictions WHERE symbol = 'BTCUSDT' AND window_end_open_time > '$last'" \
     -c "DELETE FROM candles WHERE symbol = 'BTCUSDT' AND open_time > '$last'" >/dev/null
   local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
-  echo "$rps $p50 $p99 $(python3 -c "print(round($c1 - $c0))") ${errors:-none}"
+  read -r rps p50 p99 errors < <(wrk_figures)
+  echo "$rps $p50 $p99 $(python3 -c "print(round($c1 - $c0))") $errors"
 }
 
-# measure() over many questions at once: every series, window and version filter in turn (questions.lua).
-measure_questions() { # port file
-  local port=$1 file=$2
-  QUESTIONS_FILE=$file wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/questions.lua" \
-    "http://127.0.0.1:$port" >/dev/null
-  QUESTIONS_FILE=$file wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/questions.lua" \
-    "http://127.0.0.1:$port" >"$WORK/wrk.txt"
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/wrk.txt" | tr '\n' ' ')
-  echo "$rps $p50 $p99 ${errors:-none}"
+# measure() over many questions at once: every series, window and version filter in turn (questions.lua reads the
+# paths from the file QUESTIONS_FILE names).
+measure_questions() { # port
+  measure "http://127.0.0.1:$1" -s "$HERE/questions.lua"
 }
 
 RESULTS=()
@@ -281,16 +275,16 @@ for symbol in "${series[@]}"; do
     done
   done
 done >"$questions"
+export QUESTIONS_FILE=$questions
 what="\`/metrics/model\` ($(wc -l <"$questions") questions: ${#series[@]} series x 4 windows x 3 version filters"
 log "wrk over $(wc -l <"$questions") questions"
-read -r rps p50 p99 errors < <(measure_questions "$API_PORT" "$questions")
+read -r rps p50 p99 errors < <(measure_questions "$API_PORT")
 RESULTS+=("| $what) | $(count) | $rps | $p50 | $p99 | $errors |")
 # This API served nothing before: a first warm-up of its own, so that its JIT is as warm as the others'.
-QUESTIONS_FILE=$questions wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/questions.lua" \
-  "http://127.0.0.1:$TTL_PORT" >/dev/null
-read -r rps p50 p99 errors < <(measure_questions "$TTL_PORT" "$questions")
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/questions.lua" "http://127.0.0.1:$TTL_PORT" >/dev/null
+read -r rps p50 p99 errors < <(measure_questions "$TTL_PORT")
 RESULTS+=("| $what, 1 s TTL only) | $(count) | $rps | $p50 | $p99 | $errors |")
-read -r rps p50 p99 errors < <(measure_questions "$UNCACHED_PORT" "$questions")
+read -r rps p50 p99 errors < <(measure_questions "$UNCACHED_PORT")
 RESULTS+=("| $what, uncached) | $(count) | $rps | $p50 | $p99 | $errors |")
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), API and PostgreSQL on the same host;"

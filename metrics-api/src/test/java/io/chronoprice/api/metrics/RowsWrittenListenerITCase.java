@@ -30,8 +30,6 @@ import org.junit.jupiter.api.Test;
 @MicronautTest(transactional = false)
 class RowsWrittenListenerITCase extends ApiITCaseSupport {
 
-    private static final String EXCHANGE = "binance@listentest";
-    private static final String URL = "/metrics/model?exchange=binance%40listentest&symbol=BTCUSDT&window=all";
     private static final String SEEDED_URL = "/metrics/model?symbol=BTCUSDT&window=all";
     private static final Duration HEARD = Duration.ofSeconds(10);
 
@@ -44,6 +42,8 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
 
     @Inject
     MeterRegistry meters;
+
+    private final ScratchSeries series = new ScratchSeries("binance@listentest");
 
     @Override
     public Map<String, String> getProperties() {
@@ -61,15 +61,12 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
 
     @Test
     void aCommittedPredictionIsInTheNextReportThoughTheTtlIsAnHour() throws Exception {
-        write("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)"
-                + " VALUES ('" + EXCHANGE + "', 'BTCUSDT', '1m', '2021-05-14 18:00Z', 1, 1, 1, 1, 1)");
-        write(prediction("2021-05-14 18:01Z"));
-        await().atMost(HEARD).until(() -> predictions() == 1);
+        seedOnePrediction();
         double computed = computations();
         assertThat(predictions()).isEqualTo(1);
         assertThat(computations()).as("answered from the cache").isEqualTo(computed);
 
-        write(prediction("2021-05-14 18:02Z"));
+        series.prediction("2021-05-14 18:02Z");
 
         await().atMost(HEARD).until(() -> predictions() == 2);
         assertThat(meters.get(WrittenExchanges.LISTENING).gauge().value()).isEqualTo(1.0);
@@ -86,10 +83,7 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
 
     @Test
     void aWriteAfterTheListeningConnectionWasCutIsHeardOnceItIsBack() throws Exception {
-        write("INSERT INTO candles (exchange, symbol, interval, open_time, open, high, low, close, volume)"
-                + " VALUES ('" + EXCHANGE + "', 'BTCUSDT', '1m', '2021-05-14 18:00Z', 1, 1, 1, 1, 1)");
-        write(prediction("2021-05-14 18:01Z"));
-        await().atMost(HEARD).until(() -> predictions() == 1);
+        seedOnePrediction();
         int cut = listenerBackend();
 
         try (Connection reader = reader();
@@ -98,7 +92,7 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
             // or a dropped connection would.
             s.execute("SELECT pg_terminate_backend(" + cut + ")");
         }
-        write(prediction("2021-05-14 18:02Z"));
+        series.prediction("2021-05-14 18:02Z");
 
         await().atMost(HEARD).until(() -> listenerBackend() != cut && listenerBackend() != 0);
         await().atMost(HEARD).until(() -> predictions() == 2);
@@ -106,14 +100,19 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
 
     @AfterEach
     void restore() throws Exception {
-        write("DELETE FROM predictions WHERE exchange = '" + EXCHANGE + "'");
-        write("DELETE FROM candles WHERE exchange = '" + EXCHANGE + "'");
+        series.remove();
         TestDatabase.restoreSeededStatuses();
     }
 
+    /** A candle and the prediction it is the actual of, once the API counts it. */
+    private void seedOnePrediction() throws Exception {
+        series.candle("2021-05-14 18:00Z");
+        series.prediction("2021-05-14 18:01Z");
+        await().atMost(HEARD).until(() -> predictions() == 1);
+    }
+
     private long predictions() {
-        MetricsReport report = http.toBlocking().retrieve(URL, MetricsReport.class);
-        return report.models().stream().mapToLong(ModelMetrics::predictions).sum();
+        return series.predictions(http);
     }
 
     private double computations() {
@@ -143,19 +142,5 @@ class RowsWrittenListenerITCase extends ApiITCaseSupport {
     private static Connection reader() throws Exception {
         DbSettings reader = TestDatabase.get().reader();
         return DriverManager.getConnection(reader.jdbcUrl(), reader.user(), reader.password());
-    }
-
-    private static String prediction(String target) {
-        return "INSERT INTO predictions (exchange, symbol, interval, target_open_time, model_version,"
-                + " predicted_close, lower_close, upper_close, naive_close, window_end_open_time)"
-                + " VALUES ('" + EXCHANGE + "', 'BTCUSDT', '1m', '" + target + "', 'lstm-1m-v2', 1, 0.9, 1.1, 1,"
-                + " '2021-05-14 18:00Z')";
-    }
-
-    private static void write(String sql) throws Exception {
-        try (Connection c = TestDatabase.writer();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
     }
 }
