@@ -48,7 +48,9 @@ public class MetricsController {
                     + " Winkler score (baselines); and the mean guard weight. Each version's registry status. Then the"
                     + " champion and every challenger on the resolved targets of the window that all of them predicted:"
                     + " MAE and MASE of each, and the Diebold-Mariano test (absolute-error loss, Newey-West variance)"
-                    + " of each challenger against the champion with a plain reading.")
+                    + " of each challenger against the champion with a plain reading. A report is computed once and"
+                    + " served again until a row of its exchange is written (while the API cannot hear the"
+                    + " database's writes, for up to the cache TTL, 1 s by default).")
     @Get("/model")
     @ProblemResponses.ForSeries
     public MetricsReport model(
