@@ -28,7 +28,7 @@
 #
 # Settings (environment): RELIABILITY_WORK_DIR (default a new /tmp dir, kept for inspection),
 # REPLAY_SPEED (100), SLICE_START (2021-05-19T12:00:00Z), SLICE_CANDLES (300), SYMBOLS
-# (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (56871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
+# (BTCUSDT,ETHUSDT,SOLUSDT), PG_PORT (16871), REPLAY_PORT (18793), FLINK_REST_PORT (18781),
 # FLINK_RPC_PORT (16781), FLINK_METRICS_PORT (18750: the JobManager's Prometheus reporter; TaskManager N
 # takes 18750 + N), MODEL (models/lstm-1m-v3.onnx), SWAP_MODEL (models/lstm-1m-v2.onnx),
 # MODEL_WAIT_SECONDS (0), JOB_JAR,
