@@ -61,7 +61,8 @@ class RowsWrittenListener implements ApplicationEventListener<ServerStartupEvent
 
     @Override
     public synchronized void onApplicationEvent(ServerStartupEvent event) {
-        if (thread != null || !properties.listen() || properties.cacheTtl().isZero()) {
+        // The cache is off at a TTL of 0 or less (ReportCache): nothing would use what is heard.
+        if (thread != null || !properties.listen() || properties.cacheTtl().toNanos() <= 0) {
             return;
         }
         thread = new Thread(this::run, "rows-written-listener");

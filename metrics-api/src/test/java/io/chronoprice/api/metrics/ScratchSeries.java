@@ -32,9 +32,9 @@ final class ScratchSeries {
                 + " '2021-05-14 18:00Z')");
     }
 
+    /** Its rows, and the accuracy sums and markers they left. */
     void remove() throws SQLException {
-        write("DELETE FROM predictions WHERE exchange = '" + exchange + "'");
-        write("DELETE FROM candles WHERE exchange = '" + exchange + "'");
+        TestDatabase.deleteExchange(exchange);
     }
 
     /** The predictions the API's report counts, over every version. */
