@@ -1,18 +1,37 @@
 package io.chronoprice.job.sink;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.flink.api.common.JobInfo;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.util.UserCodeClassLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * flink-connector-jdbc's at-least-once sink as a plain writer: closing it never throws, and it has no committer.
+ * flink-connector-jdbc's at-least-once sink, fed whole batches of rows, as a plain writer: closing it never throws,
+ * and it has no committer.
+ *
+ * <p>The writer buffers rows and hands the connector one {@link BatchStatement.Rows} per batch, which the connector
+ * writes at once, with its retries and reconnects, as a single statement. A batch is written when it holds
+ * {@code batchRows} rows, {@code flushDelayMs} after a row arrives in an empty buffer (a processing-time timer, which
+ * exists only while rows wait: the connector's own interval flush would wake a thread of every writer every interval,
+ * rows or not, which an idle live job pays for nothing), on every checkpoint and at the end of input.
  *
  * <p>When PostgreSQL goes away, the JDBC writer's {@code close()} tries to flush its buffer once more and
  * rethrows the failure while the task is already failing over; Flink treats an exception in that path as fatal
@@ -27,61 +46,91 @@ import org.slf4j.LoggerFactory;
  * its {@code CommittableCollector} on every checkpoint, the copy registers the {@code pendingCommittables} gauge a
  * second time, and the TaskManager logs a metric name collision per sink subtask and checkpoint. So this sink
  * exposes only the writer. Exactly-once (XA) delivery would need the committer back; it is not used here.
- *
- * <p>A buffered row waits at most {@code flushDelayMs}: its write registers a processing-time timer that flushes
- * the buffer, unless a timer is pending already. The connector's own interval flush would instead wake a thread of
- * every writer every interval, rows or not, which an idle live job pays for nothing; this timer exists only while
- * rows wait.
  */
 final class FailoverSafeJdbcSink<T> implements Sink<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailoverSafeJdbcSink.class);
 
-    private final JdbcSink<T> delegate;
+    private final BatchStatement<T> statement;
+    private final JdbcSink<BatchStatement.Rows> delegate;
+    private final int batchRows;
     private final long flushDelayMs;
 
-    /**
-     * {@code delegate} must be an at-least-once sink ({@code JdbcSinkBuilder.buildAtLeastOnce}) without an interval
-     * flush of its own ({@code withBatchIntervalMs(0)}).
-     */
-    FailoverSafeJdbcSink(JdbcSink<T> delegate, long flushDelayMs) {
-        this.delegate = delegate;
+    FailoverSafeJdbcSink(
+            BatchStatement<T> statement, JdbcConnectionOptions connection, int batchRows, long flushDelayMs) {
+        this.statement = statement;
+        this.delegate = JdbcSink.<BatchStatement.Rows>builder()
+                .withQueryStatement(statement.sql(), (ps, rows) -> rows.bind(ps))
+                // Each element is a whole batch already: the connector writes it as it comes.
+                .withExecutionOptions(JdbcExecutionOptions.builder()
+                        .withBatchSize(1)
+                        .withBatchIntervalMs(0)
+                        .withMaxRetries(5)
+                        .build())
+                .buildAtLeastOnce(connection);
+        this.batchRows = batchRows;
         this.flushDelayMs = flushDelayMs;
     }
 
     @Override
     public Writer<T> createWriter(WriterInitContext context) throws IOException {
-        return new Writer<>(delegate.createWriter(context), context.getProcessingTimeService(), flushDelayMs);
+        return new Writer<>(
+                statement,
+                delegate.createWriter(new BatchWriterContext(context)),
+                context.getProcessingTimeService(),
+                batchRows,
+                flushDelayMs);
     }
 
-    /** The JDBC writer with a timed flush, and a {@code close()} that logs instead of throwing. */
+    /** Buffers rows into batches for the JDBC writer, with a timed flush and a {@code close()} that logs. */
     static final class Writer<T> implements SinkWriter<T> {
 
-        private final JdbcWriter<T> delegate;
+        private final BatchStatement<T> statement;
+        private final JdbcWriter<BatchStatement.Rows> delegate;
         private final ProcessingTimeService time;
+        private final int batchRows;
         private final long flushDelayMs;
+        private final List<T> buffer = new ArrayList<>();
         private boolean flushPending;
 
-        Writer(JdbcWriter<T> delegate, ProcessingTimeService time, long flushDelayMs) {
+        Writer(
+                BatchStatement<T> statement,
+                JdbcWriter<BatchStatement.Rows> delegate,
+                ProcessingTimeService time,
+                int batchRows,
+                long flushDelayMs) {
+            this.statement = statement;
             this.delegate = delegate;
             this.time = time;
+            this.batchRows = batchRows;
             this.flushDelayMs = flushDelayMs;
         }
 
         @Override
         public void write(T element, Context context) throws IOException, InterruptedException {
-            delegate.write(element, context);
-            if (!flushPending) {
+            buffer.add(element);
+            if (buffer.size() >= batchRows) {
+                writeBuffer();
+            } else if (!flushPending) {
                 flushPending = true;
                 time.registerTimer(time.getCurrentProcessingTime() + flushDelayMs, now -> {
                     flushPending = false;
-                    delegate.flush(false);
+                    writeBuffer();
                 });
+            }
+        }
+
+        private void writeBuffer() throws IOException, InterruptedException {
+            if (!buffer.isEmpty()) {
+                BatchStatement.Rows rows = statement.rows(buffer);
+                buffer.clear();
+                delegate.write(rows, null);
             }
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
+            writeBuffer();
             delegate.flush(endOfInput);
         }
 
@@ -97,6 +146,63 @@ final class FailoverSafeJdbcSink<T> implements Sink<T> {
             } catch (Exception e) {
                 LOG.warn("Closing the JDBC writer failed; unflushed rows are replayed from the last checkpoint", e);
             }
+        }
+    }
+
+    /**
+     * The sink's context for the connector's writer, whose input is batches, not the sink's rows. The connector
+     * copies its input with the input serializer only when object reuse is on; batches are built for one write and
+     * never reused, so it is told that object reuse is off and gets no serializer.
+     */
+    private record BatchWriterContext(WriterInitContext sink) implements WriterInitContext {
+        @Override
+        public boolean isObjectReuseEnabled() {
+            return false;
+        }
+
+        @Override
+        public <IN> TypeSerializer<IN> createInputSerializer() {
+            return null;
+        }
+
+        @Override
+        public UserCodeClassLoader getUserCodeClassLoader() {
+            return sink.getUserCodeClassLoader();
+        }
+
+        @Override
+        public MailboxExecutor getMailboxExecutor() {
+            return sink.getMailboxExecutor();
+        }
+
+        @Override
+        public ProcessingTimeService getProcessingTimeService() {
+            return sink.getProcessingTimeService();
+        }
+
+        @Override
+        public SinkWriterMetricGroup metricGroup() {
+            return sink.metricGroup();
+        }
+
+        @Override
+        public SerializationSchema.InitializationContext asSerializationSchemaInitializationContext() {
+            return sink.asSerializationSchemaInitializationContext();
+        }
+
+        @Override
+        public OptionalLong getRestoredCheckpointId() {
+            return sink.getRestoredCheckpointId();
+        }
+
+        @Override
+        public JobInfo getJobInfo() {
+            return sink.getJobInfo();
+        }
+
+        @Override
+        public TaskInfo getTaskInfo() {
+            return sink.getTaskInfo();
         }
     }
 }

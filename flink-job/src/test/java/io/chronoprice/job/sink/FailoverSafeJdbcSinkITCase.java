@@ -71,6 +71,22 @@ class FailoverSafeJdbcSinkITCase {
     }
 
     @Test
+    void aFullBatchIsWrittenAtOnceAsOneStatement() throws Exception {
+        List<Candle> day = DemoData.binance("BTCUSDT");
+        assertThat(day).hasSizeGreaterThan(PostgresSinks.BATCH_ROWS);
+        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
+            countInsertStatements();
+            harness.open();
+            for (Candle c : day.subList(0, PostgresSinks.BATCH_ROWS + 1)) {
+                harness.processElement(new StreamRecord<>(c));
+            }
+
+            assertThat(count()).as("the full batch, not the row after it").isEqualTo(PostgresSinks.BATCH_ROWS);
+            assertThat(insertStatements()).as("one statement for the batch").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aBufferedRowIsWrittenOnceTheFlushDelayHasPassedAndNoTimerWaitsOnAnEmptyBuffer() throws Exception {
         try (var harness = harness(PostgresSinks.candles(db.writer()))) {
             harness.open();
@@ -126,20 +142,9 @@ class FailoverSafeJdbcSinkITCase {
 
     private static Sink<Candle> plainConnectorSink(DbSettings writer) {
         return JdbcSink.<Candle>builder()
-                .withQueryStatement(PostgresSinks.UPSERT_CANDLE, (ps, c) -> {
-                    ps.setString(1, c.exchange());
-                    ps.setString(2, c.symbol());
-                    ps.setString(3, c.interval());
-                    ps.setObject(
-                            4,
-                            java.time.OffsetDateTime.ofInstant(
-                                    java.time.Instant.ofEpochMilli(c.openTimeMs()), java.time.ZoneOffset.UTC));
-                    ps.setDouble(5, c.open());
-                    ps.setDouble(6, c.high());
-                    ps.setDouble(7, c.low());
-                    ps.setDouble(8, c.close());
-                    ps.setDouble(9, c.volume());
-                })
+                .withQueryStatement(
+                        PostgresSinks.UPSERT_CANDLES.sql(),
+                        (ps, c) -> PostgresSinks.UPSERT_CANDLES.rows(List.of(c)).bind(ps))
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(500)
                         .withBatchIntervalMs(0)
@@ -151,6 +156,28 @@ class FailoverSafeJdbcSinkITCase {
                         .withUsername(writer.user())
                         .withPassword(writer.password())
                         .build());
+    }
+
+    private void countInsertStatements() throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                var st = c.createStatement()) {
+            st.execute("CREATE TABLE test_candle_inserts (at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            st.execute("CREATE FUNCTION test_count_insert() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN INSERT INTO test_candle_inserts DEFAULT VALUES; RETURN NULL; END $$");
+            st.execute("CREATE TRIGGER test_count_inserts AFTER INSERT ON candles"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION test_count_insert()");
+        }
+    }
+
+    /** INSERT statements on candles so far, counted by a statement trigger of the test's own. */
+    private long insertStatements() throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM test_candle_inserts")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private long count() throws Exception {
