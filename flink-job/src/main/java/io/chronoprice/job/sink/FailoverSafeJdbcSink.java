@@ -124,6 +124,7 @@ final class FailoverSafeJdbcSink<T> implements Sink<T> {
             if (!buffer.isEmpty()) {
                 BatchStatement.Rows rows = statement.rows(buffer);
                 buffer.clear();
+                // The JDBC writer reads no context, and a timer's flush has none to give.
                 delegate.write(rows, null);
             }
         }

@@ -11,8 +11,11 @@ import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 /**
  * The job's writes to PostgreSQL, with flink-connector-jdbc's at-least-once sink. Every statement is an
  * idempotent upsert on the table's primary key, so the rows replayed after a restore from a checkpoint
- * land on themselves: at-least-once delivery with exactly-once results. Rows are buffered and each batch is written
- * by one statement ({@link BatchStatement}).
+ * land on themselves: at-least-once delivery with exactly-once results.
+ *
+ * <p>Rows are buffered and each batch is written by one statement ({@link BatchStatement}). An upsert statement may
+ * not hold one key twice, and no batch does: a series' candles come in order, each once per run of the job, and each
+ * window yields one forecast per model version.
  */
 public final class PostgresSinks {
 
