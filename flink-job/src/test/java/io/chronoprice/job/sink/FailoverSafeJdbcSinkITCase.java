@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The candle sink as Flink's sink writer operator runs it, against a real PostgreSQL: rows are durable at each
- * checkpoint barrier and once their flush delay has passed, and closing the writer while PostgreSQL is gone does not
+ * checkpoint barrier and once their flush delay has passed, a full batch is written at once by one statement, and
+ * closing the writer while PostgreSQL is gone does not
  * throw (which would exit the whole TaskManager during a failover), where the connector's own writer does.
  */
 class FailoverSafeJdbcSinkITCase {
@@ -172,18 +173,17 @@ class FailoverSafeJdbcSinkITCase {
 
     /** INSERT statements on candles so far, counted by a statement trigger of the test's own. */
     private long insertStatements() throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
-                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM test_candle_inserts")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return rows("test_candle_inserts");
     }
 
     private long count() throws Exception {
+        return rows("candles");
+    }
+
+    private long rows(String table) throws Exception {
         try (Connection c = DriverManager.getConnection(
                         db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
-                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM candles")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
