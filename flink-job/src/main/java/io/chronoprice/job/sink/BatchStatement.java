@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 
 /**
@@ -44,16 +45,10 @@ final class BatchStatement<T> implements Serializable {
     static final class Rows {
         private final String[] arrayTypes;
         private final Object[] columns;
-        private final int size;
 
-        private Rows(String[] arrayTypes, Object[] columns, int size) {
+        private Rows(String[] arrayTypes, Object[] columns) {
             this.arrayTypes = arrayTypes;
             this.columns = columns;
-            this.size = size;
-        }
-
-        int size() {
-            return size;
         }
 
         void bind(PreparedStatement statement) throws SQLException {
@@ -66,10 +61,13 @@ final class BatchStatement<T> implements Serializable {
 
     private final String sql;
     private final List<Column<T>> columns;
+    /** The columns' array element types, shared by every batch. */
+    private final String[] arrayTypes;
 
     private BatchStatement(String sql, List<Column<T>> columns) {
         this.sql = sql;
         this.columns = columns;
+        this.arrayTypes = columns.stream().map(Column::arrayType).toArray(String[]::new);
     }
 
     static <T> Builder<T> insertInto(String table) {
@@ -81,13 +79,11 @@ final class BatchStatement<T> implements Serializable {
     }
 
     Rows rows(List<T> rows) {
-        String[] types = new String[columns.size()];
         Object[] values = new Object[columns.size()];
         for (int i = 0; i < values.length; i++) {
-            types[i] = columns.get(i).arrayType();
             values[i] = columns.get(i).values(rows);
         }
-        return new Rows(types, values, rows.size());
+        return new Rows(arrayTypes, values);
     }
 
     static final class Builder<T> {
@@ -142,7 +138,7 @@ final class BatchStatement<T> implements Serializable {
             return new BatchStatement<>(sql, List.copyOf(columns));
         }
 
-        private java.util.stream.Stream<String> names() {
+        private Stream<String> names() {
             return columns.stream().map(Column::name);
         }
     }
