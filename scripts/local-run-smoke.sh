@@ -64,6 +64,25 @@ grep -h '<testcase' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQuer
   || fail "PrometheusQueriesSmokeCheck did not run"
 checked=$(grep -o '<testcase ' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml | wc -l)
 
+# `./chronoprice backtest` on 200 candles of two demo files, against the running stack's database. Its first run after
+# a build writes the backtest's class-data-sharing archive (scripts/lib/jvm.sh), which the JVM must then accept for
+# the backtest's classpath: with -Xshare:on it refuses to start on an archive it cannot map.
+export CHRONOPRICE_BACKTEST_CDS_ARCHIVE="$WORK/backtest-classes.jsa"
+mkdir "$WORK/backtest-data"
+for symbol in BTCUSDT ETHUSDT; do
+  # head stops reading early, and zcat's SIGPIPE is expected.
+  { zcat "$ROOT/replay-exchange/demo-data/binance_spot_${symbol}_1m.csv.gz" || true; } | head -n 201 | gzip \
+    >"$WORK/backtest-data/binance_spot_${symbol}_1m.csv.gz"
+done
+"$ROOT/chronoprice" backtest "$WORK/backtest-data" smoke >"$WORK/backtest.out" 2>&1 ||
+  fail "chronoprice backtest failed: $(tail -n 20 "$WORK/backtest.out")"
+grep -q '^The job stored 400 candles' "$WORK/backtest.out" || fail "backtest report: $(head -n 20 "$WORK/backtest.out")"
+[[ -f $CHRONOPRICE_BACKTEST_CDS_ARCHIVE ]] || fail "the backtest wrote no class-data-sharing archive"
+# shellcheck source=SCRIPTDIR/lib/jvm.sh
+source "$ROOT/scripts/lib/jvm.sh"
+java -Xshare:on -XX:SharedArchiveFile="$CHRONOPRICE_BACKTEST_CDS_ARCHIVE" -cp "$(backtest_classpath)" -version \
+  >"$WORK/cds-check.out" 2>&1 || fail "the JVM refuses the backtest's archive: $(cat "$WORK/cds-check.out")"
+
 proc_stop 60 "$UP_PID"
 for pidfile in "$WORK"/*.pid; do
   pid=$(cat "$pidfile")
@@ -71,4 +90,5 @@ for pidfile in "$WORK"/*.pid; do
     fail "process $pid ($pidfile) still running after stop"
 done
 echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered;" \
-  "Prometheus scraped the job and the API, $checked PromQL checks passed; all stopped"
+  "Prometheus scraped the job and the API, $checked PromQL checks passed; a backtest ran and left a class" \
+  "archive the JVM maps; all stopped"

@@ -27,14 +27,63 @@ BACKTEST_JIT="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold
 # came to 0.8 s of a 16 s run).
 BACKTEST_GC="-XX:+UseSerialGC"
 
-# The backtest CLI (io.chronoprice.backtest.BacktestMain) with the JVM flags Flink needs and a log4j2
-# configuration of deploy/local: `./chronoprice backtest` and the bench's backtests.
+# The backtest's class-data-sharing archive: the classes a backtest loads (Flink's in-process cluster, the job, the
+# JDBC driver, ONNX Runtime's bindings: about 11,000), parsed and verified once, stored when a run exits and mapped by
+# the next runs instead of being loaded from their jars (BENCHMARKS.md: about a second less at the start). A run writes
+# the archive when there is none or when a jar or the JVM is newer than it, so after a rebuild that changed a jar one
+# run goes without. CHRONOPRICE_BACKTEST_CDS_ARCHIVE moves the archive; set empty, it turns the archive off.
+BACKTEST_CDS_ARCHIVE=${CHRONOPRICE_BACKTEST_CDS_ARCHIVE-$CHRONOPRICE_ROOT/backtest/target/backtest-classes.jsa}
+
+# The backtest's classpath, jars only: an archive names the jars its classes came from and cannot take directories.
+backtest_classpath() {
+  local jar
+  for jar in "$CHRONOPRICE_ROOT"/backtest/target/chronoprice-backtest-*.jar; do
+    [[ $jar == *-tests.jar || $jar == *-sources.jar ]] || break
+  done
+  echo "$jar:$(cat "$CHRONOPRICE_ROOT/backtest/target/classpath.txt")"
+}
+
+# Whether the archive exists and is newer than the JVM and every jar of classpath $1 (the JVM ignores an archive
+# whose jars changed, so such an archive would never be rewritten).
+backtest_cds_current() { # classpath
+  local archive=$BACKTEST_CDS_ARCHIVE jar
+  [[ -n $archive && -f $archive && ! "$(readlink -f "$(command -v java)")" -nt $archive ]] || return 1
+  local IFS=:
+  for jar in $1; do
+    [[ ! $jar -nt $archive ]] || return 1
+  done
+}
+
+# The backtest CLI (io.chronoprice.backtest.BacktestMain) with the JVM flags Flink needs, a log4j2 configuration of
+# deploy/local and the class-data-sharing archive: `./chronoprice backtest` and the bench's backtests. Only a backtest
+# writes the archive (--list and --drop start no job, so theirs would lack most classes), to a file of its own that is
+# moved in place once the run exited cleanly: two runs at once never map a half-written archive. The JVM's messages on
+# the archive (each class it leaves out, or why it cannot map one) are off: an archive it cannot use costs nothing but
+# the start-up time it would have saved.
 backtest_main() { # log4j2-file [BacktestMain args...]
-  local log_config=$1
+  local log_config=$1 cp cds=() dump="" status=0
   shift
+  cp=$(backtest_classpath)
+  if [[ -n $BACKTEST_CDS_ARCHIVE ]]; then
+    if backtest_cds_current "$cp"; then
+      cds=(-XX:SharedArchiveFile="$BACKTEST_CDS_ARCHIVE" -Xlog:cds=off)
+    elif [[ " $* " == *" --backtest "* ]]; then
+      dump="$BACKTEST_CDS_ARCHIVE.$$"
+      cds=(-XX:ArchiveClassesAtExit="$dump" -Xlog:cds=off -Xlog:cds+dynamic=off)
+    fi
+  fi
   # shellcheck disable=SC2046,SC2086
-  java $(flink_jvm_flags) $BACKTEST_JIT $BACKTEST_GC -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
-    -cp "$(classpath backtest)" io.chronoprice.backtest.BacktestMain "$@"
+  java $(flink_jvm_flags) $BACKTEST_JIT $BACKTEST_GC "${cds[@]}" \
+    -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
+    -cp "$cp" io.chronoprice.backtest.BacktestMain "$@" || status=$?
+  if [[ -n $dump && -f $dump ]]; then
+    if ((status == 0)); then
+      mv -f "$dump" "$BACKTEST_CDS_ARCHIVE"
+    else
+      rm -f "$dump"
+    fi
+  fi
+  return $status
 }
 
 # For the local run's JVMs, which hold little and are mostly idle: the serial collector with a heap that starts
