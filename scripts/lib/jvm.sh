@@ -64,7 +64,9 @@ backtest_main() { # log4j2-file [BacktestMain args...]
   local log_config=$1 cp cds=() dump="" status=0
   shift
   cp=$(backtest_classpath)
-  if [[ -n $BACKTEST_CDS_ARCHIVE ]]; then
+  # A Java agent or a flight recording from the start, the usual reasons to set these, crashed Java 17's JVM as it
+  # mapped the archive (in KlassFactory::check_shared_class_file_load_hook); such a run goes without it.
+  if [[ -n $BACKTEST_CDS_ARCHIVE && -z ${JAVA_TOOL_OPTIONS:-}${JDK_JAVA_OPTIONS:-} ]]; then
     if backtest_cds_current "$cp"; then
       cds=(-XX:SharedArchiveFile="$BACKTEST_CDS_ARCHIVE" -Xlog:cds=off)
     elif [[ " $* " == *" --backtest "* ]]; then
