@@ -61,13 +61,13 @@ backtest_cds_current() { # classpath
 # the archive (each class it leaves out, or why it cannot map one) are off: an archive it cannot use costs nothing but
 # the start-up time it would have saved.
 backtest_main() { # log4j2-file [BacktestMain args...]
-  local log_config=$1 cp cds=() dump="" status=0
+  local log_config=$1 jars cds=() dump="" status=0
   shift
-  cp=$(backtest_classpath)
+  jars=$(backtest_classpath)
   # A Java agent or a flight recording from the start, the usual reasons to set these, crashed Java 17's JVM as it
   # mapped the archive (in KlassFactory::check_shared_class_file_load_hook); such a run goes without it.
   if [[ -n $BACKTEST_CDS_ARCHIVE && -z ${JAVA_TOOL_OPTIONS:-}${JDK_JAVA_OPTIONS:-} ]]; then
-    if backtest_cds_current "$cp"; then
+    if backtest_cds_current "$jars"; then
       cds=(-XX:SharedArchiveFile="$BACKTEST_CDS_ARCHIVE" -Xlog:cds=off)
     elif [[ " $* " == *" --backtest "* ]]; then
       dump="$BACKTEST_CDS_ARCHIVE.$$"
@@ -77,7 +77,7 @@ backtest_main() { # log4j2-file [BacktestMain args...]
   # shellcheck disable=SC2046,SC2086
   java $(flink_jvm_flags) $BACKTEST_JIT $BACKTEST_GC "${cds[@]}" \
     -Dlog4j.configurationFile="$CHRONOPRICE_ROOT/deploy/local/$log_config" \
-    -cp "$cp" io.chronoprice.backtest.BacktestMain "$@" || status=$?
+    -cp "$jars" io.chronoprice.backtest.BacktestMain "$@" || status=$?
   if [[ -n $dump && -f $dump ]]; then
     if ((status == 0)); then
       mv -f "$dump" "$BACKTEST_CDS_ARCHIVE"
