@@ -30,8 +30,8 @@ BACKTEST_GC="-XX:+UseSerialGC"
 # The backtest's class-data-sharing archive: the classes a backtest loads (Flink's in-process cluster, the job, the
 # JDBC driver, ONNX Runtime's bindings: about 11,000), parsed and verified once, stored when a run exits and mapped by
 # the next runs instead of being loaded from their jars (BENCHMARKS.md: about a second less at the start). A run writes
-# the archive when there is none or when a jar or the JVM is newer than it, so after a rebuild that changed a jar one
-# run goes without. CHRONOPRICE_BACKTEST_CDS_ARCHIVE moves the archive; set empty, it turns the archive off.
+# the archive when there is none or when the JVM, a jar or the list of jars is newer than it, so after a rebuild that
+# changed one, one run goes without. CHRONOPRICE_BACKTEST_CDS_ARCHIVE moves the archive; set empty, it turns the archive off.
 BACKTEST_CDS_ARCHIVE=${CHRONOPRICE_BACKTEST_CDS_ARCHIVE-$CHRONOPRICE_ROOT/backtest/target/backtest-classes.jsa}
 
 # The backtest's classpath, jars only: an archive names the jars its classes came from and cannot take directories.
@@ -43,11 +43,13 @@ backtest_classpath() {
   echo "$jar:$(cat "$CHRONOPRICE_ROOT/backtest/target/classpath.txt")"
 }
 
-# Whether the archive exists and is newer than the JVM and every jar of classpath $1 (the JVM ignores an archive
-# whose jars changed, so such an archive would never be rewritten).
+# Whether the archive exists and is newer than the JVM, the list of jars (rewritten when it changes) and every jar of
+# classpath $1: the JVM ignores an archive whose jars changed, so such an archive would never be rewritten.
 backtest_cds_current() { # classpath
   local archive=$BACKTEST_CDS_ARCHIVE jar
-  [[ -n $archive && -f $archive && ! "$(readlink -f "$(command -v java)")" -nt $archive ]] || return 1
+  [[ -n $archive && -f $archive ]] || return 1
+  [[ ! "$(readlink -f "$(command -v java)")" -nt $archive ]] || return 1
+  [[ ! "$CHRONOPRICE_ROOT/backtest/target/classpath.txt" -nt $archive ]] || return 1
   local IFS=:
   for jar in $1; do
     [[ ! $jar -nt $archive ]] || return 1
