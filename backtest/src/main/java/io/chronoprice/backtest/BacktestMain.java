@@ -45,7 +45,13 @@ public final class BacktestMain {
             System.exit(2);
             return;
         }
-        run(options);
+        try {
+            run(options);
+        } catch (JobMain.ClusterUnavailableException e) {
+            LOG.debug("Backtest on {} failed", options.cluster(), e);
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** {@code --list} or {@code --drop LABEL}; returns the exit status. */
@@ -128,8 +134,12 @@ public final class BacktestMain {
             System.out.println("\nBacktest " + options.runLabel() + " (model " + model.version() + ", data "
                     + options.backtestDataDir() + "; educational use only)\n");
             System.out.printf(
-                    "The job stored %,d candles and their forecasts in %.1f s (%,.0f candles/s, job start included)%n%n",
-                    candles, seconds, candles / seconds);
+                    "The job stored %,d candles and their forecasts in %.1f s (%,.0f candles/s, job start included;"
+                            + " %s)%n%n",
+                    candles,
+                    seconds,
+                    candles / seconds,
+                    options.clusterAddress() == null ? "in-process cluster" : "on the cluster at " + options.cluster());
             System.out.println(BacktestReport.format(BacktestReport.compute(options.db(), label, model.version())));
             if (options.exportFile() != null) {
                 long rows = BacktestReport.export(options.db(), label, model.version(), options.exportFile());

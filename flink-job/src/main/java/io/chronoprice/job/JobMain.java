@@ -14,14 +14,20 @@ import io.chronoprice.job.serving.ServingParams;
 import io.chronoprice.job.sink.PostgresSinks;
 import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,8 +138,99 @@ public final class JobMain {
 
         StreamExecutionEnvironment env = environment(options, backtestStart == null);
         job.build(env);
-        env.execute("ChronoPrice " + exchangeLabel + " " + String.join(",", symbols) + " " + options.interval());
+        String name = "ChronoPrice " + exchangeLabel + " " + String.join(",", symbols) + " " + options.interval();
+        if (options.clusterAddress() == null) {
+            env.execute(name);
+        } else {
+            runOnCluster(env, name, options.clusterAddress());
+        }
         return model;
+    }
+
+    /**
+     * Submits a backtest to a running cluster and waits for it to finish. The job polls this process's replay
+     * exchange, so it is cancelled if this process stops first (Ctrl-C) rather than left retrying an exchange that
+     * is gone.
+     */
+    private static void runOnCluster(StreamExecutionEnvironment env, String name, InetSocketAddress cluster)
+            throws Exception {
+        // Hooked before the submission: a stop that comes while it is under way (the job may already run on the
+        // cluster before this client hears back) waits for its outcome, then cancels the job.
+        CompletableFuture<JobClient> submitted = new CompletableFuture<>();
+        Thread cancel = new Thread(() -> cancelOnStop(submitted), "cancel-backtest-job");
+        Runtime.getRuntime().addShutdownHook(cancel);
+        JobClient client;
+        try {
+            client = env.executeAsync(name);
+            submitted.complete(client);
+        } catch (Exception e) {
+            submitted.completeExceptionally(e);
+            removeHook(cancel);
+            throw new ClusterUnavailableException(
+                    "No Flink cluster took the backtest at " + cluster.getHostString() + ":" + cluster.getPort() + " ("
+                            + rootMessage(e) + "); is it running, or is the address its web UI's?",
+                    e);
+        }
+        LOG.info(
+                "Backtest job {} submitted to the cluster at {}:{} (its web UI shows it as '{}')",
+                client.getJobID(),
+                cluster.getHostString(),
+                cluster.getPort(),
+                name);
+        try {
+            // Flink's client asks for a job's result with a back-off of up to 2 s, which a 10 s backtest would spend
+            // waiting after its end; the status, asked every 50 ms, ends the wait when the job does.
+            while (!client.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(50);
+            }
+            client.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            throw new ClusterUnavailableException(
+                    "Backtest job " + client.getJobID() + " did not finish on the cluster at "
+                            + cluster.getHostString() + ":" + cluster.getPort() + " (" + rootMessage(e)
+                            + "); the cluster's log says more",
+                    e);
+        } finally {
+            removeHook(cancel);
+        }
+    }
+
+    private static void cancelOnStop(CompletableFuture<JobClient> submitted) {
+        JobClient client;
+        try {
+            client = submitted.get(30, TimeUnit.SECONDS);
+        } catch (Exception notSubmitted) {
+            return;
+        }
+        try {
+            client.cancel().get(30, TimeUnit.SECONDS);
+            LOG.info("Backtest job {} cancelled", client.getJobID());
+        } catch (Exception e) {
+            LOG.warn("Backtest job {} not cancelled: {}", client.getJobID(), e.toString());
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: the JVM is stopping anyway
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** A backtest that a cluster (--cluster) did not take or did not finish: reported as one clear line. */
+    public static final class ClusterUnavailableException extends RuntimeException {
+        ClusterUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -182,15 +279,32 @@ public final class JobMain {
                 "RETAIN_ON_CANCELLATION"));
         if (live) {
             liveTuning().forEach(conf::setString);
+        } else {
+            // Flink's defaults, set rather than assumed: the local stack's cluster, which may run a backtest
+            // (--cluster), has the live tuning as its own configuration.
+            conf.setString("execution.buffer-timeout.interval", "100 ms");
+            conf.setString("pipeline.auto-watermark-interval", "200 ms");
         }
         // Without --checkpoint-dir the cluster's own execution.checkpointing.dir applies.
         if (!options.checkpointDir().isBlank()) {
             conf.setString("execution.checkpointing.dir", options.checkpointDir());
         }
         StreamExecutionEnvironment env;
-        if (options.localWebUi()) {
+        InetSocketAddress cluster = options.clusterAddress();
+        if (cluster != null) {
+            // No jar is shipped: the cluster runs the job from its own classpath (the local stack's cluster is this
+            // job's own JVM, and a second copy of the job's classes in a child class loader would load ONNX
+            // Runtime's native library twice, which the JVM refuses). Hence a cluster on this host, from this build.
+            // A cluster on this host answers at once or not at all: fail in seconds, not after 20 tries 3 s apart.
+            conf.set(RestOptions.RETRY_MAX_ATTEMPTS, 2);
+            conf.set(RestOptions.RETRY_DELAY, Duration.ofMillis(500));
+            env = StreamExecutionEnvironment.createRemoteEnvironment(cluster.getHostString(), cluster.getPort(), conf);
+        } else if (options.localWebUi()) {
             conf.set(RestOptions.PORT, options.webUiPort());
             conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            // Slots for the live job and, beside it, one backtest of the same parallelism (--cluster, which
+            // `./chronoprice backtest` uses while the stack is up). A slot holds no memory until a task runs in it.
+            conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2 * options.parallelism());
             prometheusReporter(options.metricsPort()).forEach(conf::setString);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         } else {

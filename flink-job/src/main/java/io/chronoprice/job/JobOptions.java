@@ -2,6 +2,7 @@ package io.chronoprice.job;
 
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.job.scoring.ScoreBatching;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ public record JobOptions(
         Path backtestDataDir,
         String runLabel,
         Path exportFile,
+        String cluster,
         Duration registryPoll,
         int autoPromoteAfter,
         ScoreBatching scoreBatching) {
@@ -58,6 +60,9 @@ public record JobOptions(
             "  --backtest DIR                     bounded replay of a directory of candle CSVs at full speed",
             "  --run-label LABEL                  backtest label (rows are written with exchange '<exchange>@<label>')",
             "  --export FILE                      backtest: also write every served and raw forecast to FILE (CSV)",
+            "  --cluster HOST:PORT                [CHRONOPRICE_BACKTEST_CLUSTER] backtest: run on the Flink cluster whose",
+            "                                     REST API (web UI) is there, on this host and with the job's classes",
+            "                                     on its classpath (the local stack's), instead of in-process",
             "  --registry-poll SECONDS            [CHRONOPRICE_REGISTRY_POLL]   default 10: how often the job reads the model registry",
             "  --auto-promote-after N             [CHRONOPRICE_AUTO_PROMOTE_AFTER] default 0 (off): promote a challenger",
             "                                     that beats the champion on >= N resolved targets (Diebold-Mariano p < 0.05)",
@@ -106,6 +111,7 @@ public record JobOptions(
                 pathOrNull(backtest == null ? "" : backtest),
                 flags.getOrDefault("run-label", "backtest"),
                 pathOrNull(flags.getOrDefault("export", "")),
+                value(flags, env, "cluster", "CHRONOPRICE_BACKTEST_CLUSTER", "").trim(),
                 Duration.ofSeconds(positive(
                         value(flags, env, "registry-poll", "CHRONOPRICE_REGISTRY_POLL", "10"), "registry-poll")),
                 nonNegative(
@@ -127,7 +133,35 @@ public record JobOptions(
         if (exportFile != null && !isBacktest()) {
             throw new IllegalArgumentException("--export writes a backtest's forecasts; it needs --backtest\n" + USAGE);
         }
+        if (!cluster.isEmpty()) {
+            if (!isBacktest()) {
+                throw new IllegalArgumentException(
+                        "--cluster runs a backtest on a running cluster; it needs --backtest (a live job is"
+                                + " submitted with Flink's own client, see deploy/)\n" + USAGE);
+            }
+            clusterAddress();
+        }
         return this;
+    }
+
+    /** The REST address of {@code --cluster}, or null for a run in-process. */
+    public InetSocketAddress clusterAddress() {
+        if (cluster.isEmpty()) {
+            return null;
+        }
+        int colon = cluster.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                int port = Integer.parseInt(cluster.substring(colon + 1));
+                if (port > 0 && port < 65536) {
+                    return InetSocketAddress.createUnresolved(cluster.substring(0, colon), port);
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("--cluster must be HOST:PORT (the cluster's REST address, as in"
+                + " 127.0.0.1:8081), not '" + cluster + "'");
     }
 
     private static final List<String> SWITCHES = List.of("local-web-ui");
@@ -148,6 +182,7 @@ public record JobOptions(
             "backtest",
             "run-label",
             "export",
+            "cluster",
             "registry-poll",
             "auto-promote-after",
             "score-batch",

@@ -79,6 +79,37 @@ class JobOptionsTest {
     }
 
     @Test
+    void aClusterForTheBacktestIsAHostAndPortFromTheFlagOrTheEnvironment() {
+        JobOptions flag = JobOptions.parse(new String[] {"--backtest", "data", "--cluster", "127.0.0.1:8081"}, Map.of())
+                .checked();
+        JobOptions env = JobOptions.parse(
+                        new String[] {"--backtest", "data"}, Map.of("CHRONOPRICE_BACKTEST_CLUSTER", "localhost:18081"))
+                .checked();
+        JobOptions unset = JobOptions.parse(
+                        new String[] {"--backtest", "data"}, Map.of("CHRONOPRICE_BACKTEST_CLUSTER", ""))
+                .checked();
+
+        assertThat(flag.clusterAddress().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(flag.clusterAddress().getPort()).isEqualTo(8081);
+        assertThat(env.clusterAddress().getHostString()).isEqualTo("localhost");
+        assertThat(env.clusterAddress().getPort()).isEqualTo(18081);
+        assertThat(unset.clusterAddress()).as("empty: in-process").isNull();
+    }
+
+    @Test
+    void aClusterNeedsABacktestAndAValidAddress() {
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--cluster", "127.0.0.1:8081"}, Map.of())
+                        .checked())
+                .hasMessageContaining("--cluster runs a backtest on a running cluster; it needs --backtest");
+        for (String bad : new String[] {"8081", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", ":8081"}) {
+            assertThatThrownBy(() -> JobOptions.parse(new String[] {"--backtest", "data", "--cluster", bad}, Map.of())
+                            .checked())
+                    .as(bad)
+                    .hasMessageContaining("--cluster must be HOST:PORT");
+        }
+    }
+
+    @Test
     void registryPollAndAutomaticPromotionDefaultToTenSecondsAndOff() {
         JobOptions defaults = JobOptions.parse(new String[0], Map.of());
         JobOptions set = JobOptions.parse(
