@@ -64,9 +64,11 @@ grep -h '<testcase' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQuer
   || fail "PrometheusQueriesSmokeCheck did not run"
 checked=$(grep -o '<testcase ' "$ROOT"/grafana/target/surefire-reports/TEST-*PrometheusQueriesSmokeCheck.xml | wc -l)
 
-# `./chronoprice backtest` on 200 candles of two demo files, against the running stack's database. Its first run after
-# a build writes the backtest's class-data-sharing archive (scripts/lib/jvm.sh), which the JVM must then accept for
-# the backtest's classpath: with -Xshare:on it refuses to start on an archive it cannot map.
+# `./chronoprice backtest` on 200 candles of two demo files, against the running stack: it runs on the stack's Flink
+# cluster, as a job of its own beside the live one. Then once in-process (CHRONOPRICE_BACKTEST_CLUSTER empty): that
+# first in-process run after a build writes the backtest's class-data-sharing archive (scripts/lib/jvm.sh), which
+# the JVM must then accept for the backtest's classpath: with -Xshare:on it refuses to start on an archive it cannot
+# map.
 export CHRONOPRICE_BACKTEST_CDS_ARCHIVE="$WORK/backtest-classes.jsa"
 mkdir "$WORK/backtest-data"
 for symbol in BTCUSDT ETHUSDT; do
@@ -76,7 +78,17 @@ for symbol in BTCUSDT ETHUSDT; do
 done
 "$ROOT/chronoprice" backtest "$WORK/backtest-data" smoke >"$WORK/backtest.out" 2>&1 ||
   fail "chronoprice backtest failed: $(tail -n 20 "$WORK/backtest.out")"
-grep -q '^The job stored 400 candles' "$WORK/backtest.out" || fail "backtest report: $(head -n 20 "$WORK/backtest.out")"
+grep -q "^The job stored 400 candles .*on the cluster at 127.0.0.1:$CHRONOPRICE_FLINK_UI_PORT)" "$WORK/backtest.out" ||
+  fail "backtest on the stack's cluster: $(grep -E '^The job stored|^[0-9:.]+ (WARN|ERROR)' "$WORK/backtest.out")"
+curl -sf "http://127.0.0.1:$CHRONOPRICE_FLINK_UI_PORT/jobs/overview" | python3 -c 'import json, sys
+sys.exit(not any(j["name"].startswith("ChronoPrice binance@smoke ") and j["state"] == "FINISHED"
+                 for j in json.load(sys.stdin)["jobs"]))' ||
+  fail "the stack's cluster lists no finished backtest: $(curl -s "http://127.0.0.1:$CHRONOPRICE_FLINK_UI_PORT/jobs/overview")"
+CHRONOPRICE_BACKTEST_CLUSTER='' "$ROOT/chronoprice" backtest "$WORK/backtest-data" smoke-in-process \
+  >"$WORK/backtest-in-process.out" 2>&1 ||
+  fail "chronoprice backtest in-process failed: $(tail -n 20 "$WORK/backtest-in-process.out")"
+grep -q '^The job stored 400 candles .*in-process cluster)' "$WORK/backtest-in-process.out" ||
+  fail "backtest report: $(head -n 20 "$WORK/backtest-in-process.out")"
 [[ -f $CHRONOPRICE_BACKTEST_CDS_ARCHIVE ]] || fail "the backtest wrote no class-data-sharing archive"
 # shellcheck source=SCRIPTDIR/lib/jvm.sh
 source "$ROOT/scripts/lib/jvm.sh"
@@ -90,5 +102,5 @@ for pidfile in "$WORK"/*.pid; do
     fail "process $pid ($pidfile) still running after stop"
 done
 echo "SMOKE OK: replay exchange, database, Flink job (predictions for 3 symbols) and API answered;" \
-  "Prometheus scraped the job and the API, $checked PromQL checks passed; a backtest ran and left a class" \
-  "archive the JVM maps; all stopped"
+  "Prometheus scraped the job and the API, $checked PromQL checks passed; a backtest ran on the stack's cluster" \
+  "and one in-process, which left a class archive the JVM maps; all stopped"

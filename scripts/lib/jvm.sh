@@ -58,7 +58,8 @@ backtest_cds_current() { # classpath
 
 # The backtest CLI (io.chronoprice.backtest.BacktestMain) with the JVM flags Flink needs, a log4j2 configuration of
 # deploy/local and the class-data-sharing archive: `./chronoprice backtest` and the bench's backtests. Only a backtest
-# writes the archive (--list and --drop start no job, so theirs would lack most classes), to a file of its own that is
+# that runs in-process writes the archive (--list, --drop and a backtest on a running cluster start no Flink cluster
+# of their own, so theirs would lack most classes), to a file of its own that is
 # moved in place once the run exited cleanly: two runs at once never map a half-written archive. The JVM's messages on
 # the archive (each class it leaves out, or why it cannot map one) are off: an archive it cannot use costs nothing but
 # the start-up time it would have saved.
@@ -71,7 +72,7 @@ backtest_main() { # log4j2-file [BacktestMain args...]
   if [[ -n $BACKTEST_CDS_ARCHIVE && -z ${JAVA_TOOL_OPTIONS:-}${JDK_JAVA_OPTIONS:-} ]]; then
     if backtest_cds_current "$jars"; then
       cds=(-XX:SharedArchiveFile="$BACKTEST_CDS_ARCHIVE" -Xlog:cds=off)
-    elif [[ " $* " == *" --backtest "* ]]; then
+    elif [[ " $* " == *" --backtest "* && " $* " != *" --cluster "* && -z ${CHRONOPRICE_BACKTEST_CLUSTER:-} ]]; then
       dump="$BACKTEST_CDS_ARCHIVE.$$"
       cds=(-XX:ArchiveClassesAtExit="$dump" -Xlog:cds=off -Xlog:cds+dynamic=off)
     fi
