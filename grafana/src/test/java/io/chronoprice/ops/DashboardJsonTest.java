@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,6 +239,49 @@ class DashboardJsonTest {
                         "chronoprice-checkpoints-failing",
                         "chronoprice-job-restarts");
         assertThat(titles).anyMatch(t -> t.contains("1.05"));
+    }
+
+    /**
+     * A backtest can run on the local stack's Flink cluster beside the live job, at full speed: its operators have
+     * the live job's names and its symbols may be live ones. Every Flink metric the dashboards and alerts read is
+     * therefore the live job's only (a backtest's job name holds its series' {@code exchange@label}), or a backtest
+     * of BTCUSDT would hide a stalled live BTCUSDT source and show its own backpressure as the pipeline's.
+     */
+    @Test
+    void everyFlinkMetricQueryReadsTheLiveJobsOnly() {
+        Pattern flinkSelector = Pattern.compile("(flink_\\w+)(\\{[^}]*})?");
+        List<String> checked = new ArrayList<>();
+        for (String expr : rawPromQlQueries()) {
+            Matcher m = flinkSelector.matcher(expr);
+            while (m.find()) {
+                assertThat(m.group(2))
+                        .as(m.group(1) + " in " + expr)
+                        .isNotNull()
+                        .contains("job_name!~\".*@.*\"");
+                checked.add(m.group(1));
+            }
+        }
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(18);
+    }
+
+    /** The PromQL of every Prometheus target of the dashboards and of every alert, as written. */
+    private static List<String> rawPromQlQueries() {
+        List<String> exprs = new ArrayList<>();
+        for (Path file : OpsFiles.dashboards()) {
+            for (JsonNode p : panels(OpsFiles.readJson(file))) {
+                for (JsonNode t : p.path("targets")) {
+                    if (t.path("datasource").path("uid").asText().equals(PROMETHEUS_UID)) {
+                        exprs.add(t.path("expr").asText());
+                    }
+                }
+            }
+        }
+        for (JsonNode q : yaml("provisioning/alerting/chronoprice-alerts.yml").findValues("model")) {
+            if (q.has("expr")) {
+                exprs.add(q.path("expr").asText());
+            }
+        }
+        return exprs;
     }
 
     /**
