@@ -111,7 +111,11 @@ public record JobOptions(
                 pathOrNull(backtest == null ? "" : backtest),
                 flags.getOrDefault("run-label", "backtest"),
                 pathOrNull(flags.getOrDefault("export", "")),
-                value(flags, env, "cluster", "CHRONOPRICE_BACKTEST_CLUSTER", "").trim(),
+                // The variable is a backtest's only: the live job of a shell that exports it starts as ever.
+                (backtest == null
+                                ? flags.getOrDefault("cluster", "")
+                                : value(flags, env, "cluster", "CHRONOPRICE_BACKTEST_CLUSTER", ""))
+                        .trim(),
                 Duration.ofSeconds(positive(
                         value(flags, env, "registry-poll", "CHRONOPRICE_REGISTRY_POLL", "10"), "registry-poll")),
                 nonNegative(

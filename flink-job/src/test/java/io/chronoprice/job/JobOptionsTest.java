@@ -94,6 +94,11 @@ class JobOptionsTest {
         assertThat(env.clusterAddress().getHostString()).isEqualTo("localhost");
         assertThat(env.clusterAddress().getPort()).isEqualTo(18081);
         assertThat(unset.clusterAddress()).as("empty: in-process").isNull();
+        assertThat(JobOptions.parse(new String[0], Map.of("CHRONOPRICE_BACKTEST_CLUSTER", "localhost:18081"))
+                        .checked()
+                        .clusterAddress())
+                .as("the live job ignores the backtest's variable")
+                .isNull();
     }
 
     @Test
