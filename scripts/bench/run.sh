@@ -22,6 +22,8 @@ source "$ROOT/scripts/lib/jvm.sh"
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$ROOT/scripts/bench/lib.sh"
 PARTS=${BENCH_PARTS:-scoring backtest api stack}
+# The backtests are measured in-process, on the bench's own database, whatever cluster the caller's shell names.
+unset CHRONOPRICE_BACKTEST_CLUSTER
 QUICK=${BENCH_QUICK:-}
 PG_PORT=${BENCH_PG_PORT:-25392}      # the backtests' database; the API part's is BENCH_API_PG_PORT (25391)
 SYMBOL_COUNT=${BENCH_SYMBOLS:-200}
