@@ -273,10 +273,13 @@ public final class JobMain {
      * A live job sees a candle per series per interval, so it sends each record on at once instead of buffering it
      * for up to 100 ms per network hop: fresher rows, and no output-flusher thread per task waking ten times a second
      * to find nothing. Watermarks (which only let a quiet series go idle) are emitted every second instead of every
-     * 200 ms. A backtest keeps Flink's defaults, which suit its full buffers.
+     * 200 ms. A backtest keeps Flink's defaults, which suit its full buffers; they are set rather than assumed,
+     * since the local stack's cluster, which may run a backtest (--cluster), has the live tuning as its own.
      */
-    static Map<String, String> liveTuning() {
-        return Map.of("execution.buffer-timeout.interval", "0 ms", "pipeline.auto-watermark-interval", "1 s");
+    static Map<String, String> tuning(boolean live) {
+        return live
+                ? Map.of("execution.buffer-timeout.interval", "0 ms", "pipeline.auto-watermark-interval", "1 s")
+                : Map.of("execution.buffer-timeout.interval", "100 ms", "pipeline.auto-watermark-interval", "200 ms");
     }
 
     static StreamExecutionEnvironment environment(JobOptions options, boolean live) {
@@ -286,14 +289,7 @@ public final class JobMain {
                 options.checkpointInterval().toMillis() + " ms",
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION"));
-        if (live) {
-            liveTuning().forEach(conf::setString);
-        } else {
-            // Flink's defaults, set rather than assumed: the local stack's cluster, which may run a backtest
-            // (--cluster), has the live tuning as its own configuration.
-            conf.setString("execution.buffer-timeout.interval", "100 ms");
-            conf.setString("pipeline.auto-watermark-interval", "200 ms");
-        }
+        tuning(live).forEach(conf::setString);
         // Without --checkpoint-dir the cluster's own execution.checkpointing.dir applies.
         if (!options.checkpointDir().isBlank()) {
             conf.setString("execution.checkpointing.dir", options.checkpointDir());
