@@ -2,9 +2,8 @@ package io.chronoprice.job.window;
 
 import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.job.candle.Candle;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -40,28 +39,45 @@ public class FullWindowFunction extends ProcessWindowFunction<Candle, CandleWind
 
     @Override
     public void process(String key, Context context, Iterable<Candle> elements, Collector<CandleWindow> out) {
-        List<Candle> candles = sortedByOpenTime(elements);
-        if (candles.size() < size) {
+        Candle[] candles = sortedByOpenTime(elements, size);
+        if (candles.length < size) {
             partialWindows.inc();
         } else if (spansGap(candles)) {
             gapWindows.inc();
         } else {
-            out.collect(new CandleWindow(candles.toArray(new Candle[0])));
+            out.collect(new CandleWindow(candles));
         }
     }
 
-    static List<Candle> sortedByOpenTime(Iterable<Candle> elements) {
-        List<Candle> candles = new ArrayList<>();
-        elements.forEach(candles::add);
-        candles.sort(BY_OPEN_TIME);
+    /**
+     * The window's candles, oldest first, in an array of their own (the window's state keeps its list). They almost
+     * always arrive in order, so they are sorted only when one is not: this runs for every candle of every series.
+     */
+    static Candle[] sortedByOpenTime(Iterable<Candle> elements, int expected) {
+        Candle[] candles = new Candle[Math.max(expected, 1)];
+        int n = 0;
+        boolean ordered = true;
+        for (Candle c : elements) {
+            if (n == candles.length) {
+                candles = Arrays.copyOf(candles, 2 * n);
+            }
+            ordered &= n == 0 || candles[n - 1].openTimeMs() <= c.openTimeMs();
+            candles[n++] = c;
+        }
+        if (n < candles.length) {
+            candles = Arrays.copyOf(candles, n);
+        }
+        if (!ordered) {
+            Arrays.sort(candles, BY_OPEN_TIME);
+        }
         return candles;
     }
 
     /** True if any two neighbours are not one interval apart; expects candles sorted by open time. */
-    static boolean spansGap(List<Candle> candles) {
-        long step = CandleInterval.fromCode(candles.get(0).interval()).millis();
-        for (int i = 1; i < candles.size(); i++) {
-            if (candles.get(i).openTimeMs() - candles.get(i - 1).openTimeMs() != step) {
+    static boolean spansGap(Candle[] candles) {
+        long step = CandleInterval.fromCode(candles[0].interval()).millis();
+        for (int i = 1; i < candles.length; i++) {
+            if (candles[i].openTimeMs() - candles[i - 1].openTimeMs() != step) {
                 return true;
             }
         }

@@ -40,7 +40,7 @@ class CountWindowOperatorTest {
             assertThat(w.candles())
                     .extracting(Candle::symbol)
                     .containsOnly(w.last().symbol());
-            assertThat(FullWindowFunction.spansGap(List.of(w.candles()))).isFalse();
+            assertThat(FullWindowFunction.spansGap(w.candles())).isFalse();
         }
         assertThat(windows.stream()
                         .filter(w -> w.last().symbol().equals("BTCUSDT"))

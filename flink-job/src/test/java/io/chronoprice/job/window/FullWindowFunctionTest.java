@@ -14,23 +14,39 @@ class FullWindowFunctionTest {
 
     @Test
     void candlesArrivingOutOfOrderAreSortedByOpenTime() {
-        List<Candle> sorted = FullWindowFunction.sortedByOpenTime(List.of(at(3), at(1), at(2)));
+        Candle[] sorted = FullWindowFunction.sortedByOpenTime(List.of(at(3), at(1), at(2)), 3);
 
         assertThat(sorted).extracting(Candle::openTimeMs).containsExactly(60_000L, 120_000L, 180_000L);
     }
 
     @Test
+    void aWindowOfMoreCandlesThanExpectedKeepsThemAll() {
+        Candle[] sorted = FullWindowFunction.sortedByOpenTime(List.of(at(4), at(1), at(3), at(2)), 2);
+
+        assertThat(sorted).extracting(Candle::openTimeMs).containsExactly(60_000L, 120_000L, 180_000L, 240_000L);
+    }
+
+    @Test
+    void aPartialWindowIsAsLongAsItsCandles() {
+        assertThat(FullWindowFunction.sortedByOpenTime(List.of(at(1), at(2)), 60))
+                .hasSize(2);
+    }
+
+    @Test
     void consecutiveCandlesDoNotSpanAGap() {
-        assertThat(FullWindowFunction.spansGap(List.of(at(1), at(2), at(3)))).isFalse();
+        assertThat(FullWindowFunction.spansGap(new Candle[] {at(1), at(2), at(3)}))
+                .isFalse();
     }
 
     @Test
     void aMissingCandleInsideTheWindowIsAGap() {
-        assertThat(FullWindowFunction.spansGap(List.of(at(1), at(2), at(4)))).isTrue();
+        assertThat(FullWindowFunction.spansGap(new Candle[] {at(1), at(2), at(4)}))
+                .isTrue();
     }
 
     @Test
     void aRepeatedCandleIsNotAConsecutiveWindow() {
-        assertThat(FullWindowFunction.spansGap(List.of(at(1), at(2), at(2)))).isTrue();
+        assertThat(FullWindowFunction.spansGap(new Candle[] {at(1), at(2), at(2)}))
+                .isTrue();
     }
 }
