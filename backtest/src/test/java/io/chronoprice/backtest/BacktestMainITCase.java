@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.job.DemoSlice;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,26 +22,16 @@ class BacktestMainITCase {
     void backtestReplaysADirectoryThroughTheJobAndPrintsTheMetricsPerSymbol(@TempDir Path data) throws Exception {
         int candles =
                 DemoSlice.write(data, "BTCUSDT", FROM, FROM + 199 * 60_000L).size();
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
         try (EmbeddedDatabase db = EmbeddedDatabase.startForTests()) {
-            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            try {
-                // The test database's writer password is the local default, which JobMain reads from the env.
-                BacktestMain.main(new String[] {
-                    "--backtest", data.toString(),
-                    "--run-label", "it",
-                    "--jdbc-url", db.writer().jdbcUrl(),
-                    "--parallelism", "1",
-                    "--checkpoint-dir", data.resolve("checkpoints").toUri().toString(),
-                    "--export", data.resolve("forecasts.csv").toString()
-                });
-            } finally {
-                System.setOut(stdout);
-            }
+            // The test database's writer password is the local default, which JobMain reads from the env.
+            String report = BacktestCommand.printedBy(() -> BacktestMain.main(BacktestCommand.flags(
+                    data,
+                    "it",
+                    db.writer().jdbcUrl(),
+                    "--export",
+                    data.resolve("forecasts.csv").toString())));
 
             // 200 candles give 141 full windows; the last one's target lies beyond the data, so 140 are judged.
-            String report = printed.toString(StandardCharsets.UTF_8);
             assertThat(report).contains("| BTCUSDT | 140 |");
             assertThat(report).contains("rolling-vol Winkler").contains("EWMA Winkler");
             assertThat(report).contains("Wrote " + (candles - 59) + " forecasts to");
@@ -77,20 +64,7 @@ class BacktestMainITCase {
                 DemoSlice.write(data, "ETHUSDT", FROM, FROM + 2_099 * 60_000L).size();
         try (EmbeddedDatabase db = EmbeddedDatabase.startForTests()) {
             long start = System.nanoTime();
-            BacktestMain.main(new String[] {
-                "--backtest",
-                data.toString(),
-                "--run-label",
-                "weight",
-                "--jdbc-url",
-                db.writer().jdbcUrl(),
-                "--parallelism",
-                "1",
-                "--checkpoint-dir",
-                data.resolve("checkpoints").toUri().toString(),
-                "--used-weight-limit",
-                "1"
-            });
+            BacktestMain.main(BacktestCommand.flags(data, "weight", db.writer().jdbcUrl(), "--used-weight-limit", "1"));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(took).isLessThan(Duration.ofSeconds(55));

@@ -8,11 +8,8 @@ import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.job.DemoSlice;
 import io.chronoprice.job.JobMain;
 import io.chronoprice.job.JobOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,7 +75,7 @@ class BacktestOnClusterITCase {
         int candles =
                 DemoSlice.write(data, "BTCUSDT", FROM, FROM + 199 * 60_000L).size();
 
-        String report = printedBy(() -> BacktestMain.run(options(data, "on-cluster", address)));
+        String report = BacktestCommand.printedBy(() -> BacktestMain.run(options(data, "on-cluster", address)));
 
         assertThat(report).contains("on the cluster at " + address).contains("| BTCUSDT | 140 |");
         try (Connection c = DriverManager.getConnection(
@@ -160,35 +157,6 @@ class BacktestOnClusterITCase {
 
     /** A backtest's flags, as `./chronoprice backtest` passes them with the stack up. */
     private static String[] args(Path data, String label, String cluster) {
-        return new String[] {
-            "--backtest",
-            data.toString(),
-            "--run-label",
-            label,
-            "--jdbc-url",
-            db.writer().jdbcUrl(),
-            "--parallelism",
-            "1",
-            "--checkpoint-dir",
-            data.resolve("checkpoints").toUri().toString(),
-            "--cluster",
-            cluster
-        };
-    }
-
-    private interface Run {
-        void run() throws Exception;
-    }
-
-    private static String printedBy(Run run) throws Exception {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            run.run();
-        } finally {
-            System.setOut(stdout);
-        }
-        return printed.toString(StandardCharsets.UTF_8);
+        return BacktestCommand.flags(data, label, db.writer().jdbcUrl(), "--cluster", cluster);
     }
 }
