@@ -268,15 +268,22 @@ class DashboardJsonTest {
     private static List<String> rawPromQlQueries() {
         List<String> exprs = new ArrayList<>();
         for (Path file : OpsFiles.dashboards()) {
-            for (JsonNode p : panels(OpsFiles.readJson(file))) {
-                for (JsonNode t : p.path("targets")) {
-                    if (t.path("datasource").path("uid").asText().equals(PROMETHEUS_UID)) {
-                        exprs.add(t.path("expr").asText());
-                    }
+            exprs.addAll(prometheusTargets(OpsFiles.readJson(file)));
+        }
+        exprs.addAll(alertPromQlQueries());
+        return exprs;
+    }
+
+    /** The PromQL of a dashboard's Prometheus targets, as written (template variables unexpanded). */
+    private static List<String> prometheusTargets(JsonNode dashboard) {
+        List<String> exprs = new ArrayList<>();
+        for (JsonNode p : panels(dashboard)) {
+            for (JsonNode t : p.path("targets")) {
+                if (t.path("datasource").path("uid").asText().equals(PROMETHEUS_UID)) {
+                    exprs.add(t.path("expr").asText());
                 }
             }
         }
-        exprs.addAll(alertPromQlQueries());
         return exprs;
     }
 
@@ -309,17 +316,9 @@ class DashboardJsonTest {
                         v.path("name").asText(),
                         new GrafanaMacros.Variable(multi ? List.of("BTCUSDT", "ETH.USD") : List.of("binance"), multi));
             }
-            for (JsonNode p : panels(d)) {
-                for (JsonNode t : p.path("targets")) {
-                    if (t.path("datasource").path("uid").asText().equals(PROMETHEUS_UID)) {
-                        exprs.add(GrafanaMacros.expandPromQl(
-                                t.path("expr").asText(),
-                                variables,
-                                Duration.ofSeconds(20),
-                                Duration.ofSeconds(10),
-                                Duration.ofHours(6)));
-                    }
-                }
+            for (String expr : prometheusTargets(d)) {
+                exprs.add(GrafanaMacros.expandPromQl(
+                        expr, variables, Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofHours(6)));
             }
         }
         exprs.addAll(alertPromQlQueries());
