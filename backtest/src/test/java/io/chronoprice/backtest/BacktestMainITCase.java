@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,63 @@ class BacktestMainITCase {
                 assertThat(rs.getInt(2)).isEqualTo(candles - 59);
                 assertThat(rs.getInt(3)).as("the model is registered").isEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * A run under a label with no rows inserts them; a second run under the same label finds them and upserts over
+     * them, rather than fail on the first stored key (a statement rolled back) and restart.
+     */
+    @Test
+    void aSecondRunUnderTheSameLabelRewritesItsRowsWithNoFailedStatement(@TempDir Path data) throws Exception {
+        int candles =
+                DemoSlice.write(data, "BTCUSDT", FROM, FROM + 99 * 60_000L).size();
+        try (EmbeddedDatabase db = EmbeddedDatabase.startForTests()) {
+            String first = BacktestCommand.printedBy(() -> BacktestMain.main(
+                    BacktestCommand.flags(data, "again", db.writer().jdbcUrl())));
+            long[] before = candleTuples(db);
+
+            String second = BacktestCommand.printedBy(() -> BacktestMain.main(
+                    BacktestCommand.flags(data, "again", db.writer().jdbcUrl())));
+
+            long[] after = candleTuples(db);
+            assertThat(after[0] - before[0])
+                    .as("candle rows inserted by the second run, even by a statement rolled back")
+                    .isZero();
+            assertThat(after[1] - before[1]).as("candle rows it updated").isEqualTo(candles);
+            assertThat(metrics(second)).isEqualTo(metrics(first)).contains("| BTCUSDT | 40 |");
+            try (Connection c = DriverManager.getConnection(
+                            db.writer().jdbcUrl(),
+                            db.writer().user(),
+                            db.writer().password());
+                    ResultSet rs = c.createStatement()
+                            .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@again'),"
+                                    + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@again')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(candles);
+                assertThat(rs.getInt(2)).isEqualTo(candles - 59);
+            }
+        }
+    }
+
+    /** The report without the line that times the run. */
+    private static String metrics(String report) {
+        return report.lines().filter(l -> !l.startsWith("The job stored")).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * Rows inserted into the candles' partitions so far and rows updated, as PostgreSQL's statistics count them:
+     * inserts of a statement that failed count too.
+     */
+    private static long[] candleTuples(EmbeddedDatabase db) throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT coalesce(sum(n_tup_ins), 0), coalesce(sum(n_tup_upd), 0)"
+                                + " FROM pg_stat_user_tables WHERE relid IN"
+                                + " (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'candles'::regclass)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 

@@ -16,6 +16,8 @@ import io.chronoprice.job.source.CandleSource;
 import io.chronoprice.job.source.CandleSourceBuilder;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -122,12 +124,15 @@ public final class JobMain {
         if (backtestStart != null) {
             source.startAt(Instant.ofEpochMilli(backtestStart)).boundedAtServerTime();
         }
+        PostgresSinks.Keys keys = backtestStart != null && !anyRowFiledUnder(options, exchangeLabel)
+                ? PostgresSinks.Keys.NEW
+                : PostgresSinks.Keys.MAY_EXIST;
         ChronoPriceJob job = new ChronoPriceJob(
                 source.build(),
                 new ChronoPriceJob.Sinks(
-                        PostgresSinks.candles(options.db()),
-                        PostgresSinks.gaps(options.db()),
-                        PostgresSinks.predictions(options.db())),
+                        PostgresSinks.candles(options.db(), keys),
+                        PostgresSinks.gaps(options.db(), keys),
+                        PostgresSinks.predictions(options.db(), keys)),
                 models,
                 registrySource,
                 options.interval(),
@@ -145,6 +150,22 @@ public final class JobMain {
             runOnCluster(env, name, options.clusterAddress());
         }
         return model;
+    }
+
+    /**
+     * Whether rows are filed under the label already: a backtest under a new label writes new keys only, and its
+     * sinks insert them instead of upserting (a third less of PostgreSQL's work per row).
+     */
+    private static boolean anyRowFiledUnder(JobOptions options, String exchangeLabel) throws SQLException {
+        try (Connection c = options.db().connect()) {
+            boolean any = PostgresSinks.anyRowFiledUnder(c, exchangeLabel);
+            LOG.info(
+                    any
+                            ? "Rows are filed under {} already: the run's rows are upserted over them"
+                            : "No row is filed under {} yet: the run inserts its rows (a restarted attempt upserts)",
+                    exchangeLabel);
+            return any;
+        }
     }
 
     /**

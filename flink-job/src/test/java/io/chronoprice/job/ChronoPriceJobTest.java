@@ -44,7 +44,9 @@ class ChronoPriceJobTest {
                                 .interval("1m")
                                 .build(),
                         new ChronoPriceJob.Sinks(
-                                PostgresSinks.candles(DB), PostgresSinks.gaps(DB), PostgresSinks.predictions(DB)),
+                                PostgresSinks.candles(DB, PostgresSinks.Keys.MAY_EXIST),
+                                PostgresSinks.gaps(DB, PostgresSinks.Keys.MAY_EXIST),
+                                PostgresSinks.predictions(DB, PostgresSinks.Keys.MAY_EXIST)),
                         ParityFixture.snapshot(ParityFixture.V2),
                         registry,
                         "1m",

@@ -263,7 +263,9 @@ class JobMetricsITCase {
                         .usedWeightLimit(1_000_000)
                         .build(),
                 new ChronoPriceJob.Sinks(
-                        PostgresSinks.candles(writer), PostgresSinks.gaps(writer), PostgresSinks.predictions(writer)),
+                        PostgresSinks.candles(writer, PostgresSinks.Keys.MAY_EXIST),
+                        PostgresSinks.gaps(writer, PostgresSinks.Keys.MAY_EXIST),
+                        PostgresSinks.predictions(writer, PostgresSinks.Keys.MAY_EXIST)),
                 ParityFixture.snapshot(ParityFixture.V2),
                 null,
                 "1m",

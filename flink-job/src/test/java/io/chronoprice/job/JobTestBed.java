@@ -130,11 +130,22 @@ final class JobTestBed implements AutoCloseable {
             RegistrySnapshot models,
             Source<RegistrySnapshot, ?, ?> registry,
             ServingParams serving) {
+        return job(source, models, registry, serving, PostgresSinks.Keys.MAY_EXIST);
+    }
+
+    ChronoPriceJob job(
+            CandleSourceBuilder source,
+            RegistrySnapshot models,
+            Source<RegistrySnapshot, ?, ?> registry,
+            ServingParams serving,
+            PostgresSinks.Keys keys) {
         DbSettings writer = db.writer();
         return new ChronoPriceJob(
                 source.build(),
                 new ChronoPriceJob.Sinks(
-                        PostgresSinks.candles(writer), PostgresSinks.gaps(writer), PostgresSinks.predictions(writer)),
+                        PostgresSinks.candles(writer, keys),
+                        PostgresSinks.gaps(writer, keys),
+                        PostgresSinks.predictions(writer, keys)),
                 models,
                 registry,
                 "1m",

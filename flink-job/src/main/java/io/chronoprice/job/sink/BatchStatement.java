@@ -59,13 +59,15 @@ final class BatchStatement<T> implements Serializable {
         }
     }
 
-    private final String sql;
+    private final String insertSql;
+    private final String onConflict;
     private final List<Column<T>> columns;
     /** The columns' array element types, shared by every batch. */
     private final String[] arrayTypes;
 
-    private BatchStatement(String sql, List<Column<T>> columns) {
-        this.sql = sql;
+    private BatchStatement(String insertSql, String onConflict, List<Column<T>> columns) {
+        this.insertSql = insertSql;
+        this.onConflict = onConflict;
         this.columns = columns;
         this.arrayTypes = columns.stream().map(Column::arrayType).toArray(String[]::new);
     }
@@ -74,8 +76,18 @@ final class BatchStatement<T> implements Serializable {
         return new Builder<>(table);
     }
 
+    /** The statement, idempotent: a row whose key is stored already is updated (or kept) instead of failing it. */
     String sql() {
-        return sql;
+        return insertSql + onConflict;
+    }
+
+    /**
+     * The statement without its {@code ON CONFLICT} clause, for rows known to be new: PostgreSQL then skips the
+     * speculative insertion that checks each row's key first, a third of an upsert's cost per row (BENCHMARKS.md). A
+     * row whose key is stored already fails the whole statement.
+     */
+    String insertOnlySql() {
+        return insertSql;
     }
 
     Rows rows(List<T> rows) {
@@ -129,13 +141,12 @@ final class BatchStatement<T> implements Serializable {
         }
 
         private BatchStatement<T> build(String onConflict) {
-            String sql = "INSERT INTO " + table + " (" + names().collect(Collectors.joining(", ")) + ")"
+            String insert = "INSERT INTO " + table + " (" + names().collect(Collectors.joining(", ")) + ")"
                     + " SELECT " + columns.stream().map(Column::selected).collect(Collectors.joining(", "))
                     + " FROM unnest("
                     + columns.stream().map(c -> "?::" + c.arrayType() + "[]").collect(Collectors.joining(", "))
-                    + ") AS batch (" + names().collect(Collectors.joining(", ")) + ")"
-                    + onConflict;
-            return new BatchStatement<>(sql, List.copyOf(columns));
+                    + ") AS batch (" + names().collect(Collectors.joining(", ")) + ")";
+            return new BatchStatement<>(insert, onConflict, List.copyOf(columns));
         }
 
         private Stream<String> names() {

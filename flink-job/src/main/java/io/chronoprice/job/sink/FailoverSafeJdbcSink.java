@@ -52,15 +52,29 @@ final class FailoverSafeJdbcSink<T> implements Sink<T> {
     private static final Logger LOG = LoggerFactory.getLogger(FailoverSafeJdbcSink.class);
 
     private final BatchStatement<T> statement;
-    private final JdbcSink<BatchStatement.Rows> delegate;
+    private final JdbcSink<BatchStatement.Rows> upserts;
+    /** Null unless the job's rows are all new ({@link PostgresSinks.Keys#NEW}). */
+    private final JdbcSink<BatchStatement.Rows> firstAttemptInserts;
+
     private final int batchRows;
     private final long flushDelayMs;
 
     FailoverSafeJdbcSink(
-            BatchStatement<T> statement, JdbcConnectionOptions connection, int batchRows, long flushDelayMs) {
+            BatchStatement<T> statement,
+            JdbcConnectionOptions connection,
+            int batchRows,
+            long flushDelayMs,
+            boolean newKeysOnly) {
         this.statement = statement;
-        this.delegate = JdbcSink.<BatchStatement.Rows>builder()
-                .withQueryStatement(statement.sql(), (ps, rows) -> rows.bind(ps))
+        this.upserts = connector(statement.sql(), connection);
+        this.firstAttemptInserts = newKeysOnly ? connector(statement.insertOnlySql(), connection) : null;
+        this.batchRows = batchRows;
+        this.flushDelayMs = flushDelayMs;
+    }
+
+    private static JdbcSink<BatchStatement.Rows> connector(String sql, JdbcConnectionOptions connection) {
+        return JdbcSink.<BatchStatement.Rows>builder()
+                .withQueryStatement(sql, (ps, rows) -> rows.bind(ps))
                 // Each element is a whole batch already: the connector writes it as it comes.
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(1)
@@ -68,12 +82,18 @@ final class FailoverSafeJdbcSink<T> implements Sink<T> {
                         .withMaxRetries(5)
                         .build())
                 .buildAtLeastOnce(connection);
-        this.batchRows = batchRows;
-        this.flushDelayMs = flushDelayMs;
     }
 
+    /**
+     * With new keys only, a writer inserts while nothing can have been written before it: in the job's first
+     * attempt, started from no checkpoint. Any later attempt replays the rows since its checkpoint, and upserts.
+     */
     @Override
     public Writer<T> createWriter(WriterInitContext context) throws IOException {
+        boolean firstAttempt = context.getRestoredCheckpointId().isEmpty()
+                && context.getTaskInfo().getAttemptNumber() == 0;
+        JdbcSink<BatchStatement.Rows> delegate =
+                firstAttemptInserts != null && firstAttempt ? firstAttemptInserts : upserts;
         return new Writer<>(
                 statement,
                 delegate.createWriter(new BatchWriterContext(context)),

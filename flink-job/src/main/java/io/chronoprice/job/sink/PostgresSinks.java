@@ -4,14 +4,19 @@ import io.chronoprice.common.series.CandleInterval;
 import io.chronoprice.db.DbSettings;
 import io.chronoprice.job.candle.Candle;
 import io.chronoprice.job.scoring.Prediction;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 
 /**
- * The job's writes to PostgreSQL, with flink-connector-jdbc's at-least-once sink. Every statement is an
- * idempotent upsert on the table's primary key, so the rows replayed after a restore from a checkpoint
- * land on themselves: at-least-once delivery with exactly-once results.
+ * The job's writes to PostgreSQL, with flink-connector-jdbc's at-least-once sink. Statements are idempotent upserts
+ * on the table's primary key, so the rows replayed after a restore from a checkpoint land on themselves: at-least-once
+ * delivery with exactly-once results. The one exception is a job whose rows are all new ({@link Keys#NEW}): its first
+ * attempt has nothing to replay and inserts them.
  *
  * <p>Rows are buffered and each batch is written by one statement ({@link BatchStatement}). An upsert statement may
  * not hold one key twice, and no batch does: a series' candles come in order, each once per run of the job, and each
@@ -72,17 +77,47 @@ public final class PostgresSinks {
 
     private PostgresSinks() {}
 
-    public static Sink<Candle> candles(DbSettings db) {
-        return sink(UPSERT_CANDLES, db);
+    /** What a job knows of its rows' keys before it writes them. */
+    public enum Keys {
+        /**
+         * Some may be stored already: a live job's backfill rereads candles it stored, and a backtest may reuse a
+         * label. Every statement upserts.
+         */
+        MAY_EXIST,
+        /**
+         * None is stored yet (a backtest under a label with no rows), and the job emits each key once. Its first
+         * attempt inserts; a restarted attempt, which replays rows from its last checkpoint, upserts. Should a key
+         * be there after all (two runs under one label at once), the insert fails the task and the restart upserts.
+         */
+        NEW
     }
 
-    public static Sink<Prediction> predictions(DbSettings db) {
-        return sink(UPSERT_PREDICTIONS, db);
+    public static Sink<Candle> candles(DbSettings db, Keys keys) {
+        return sink(UPSERT_CANDLES, db, keys);
+    }
+
+    public static Sink<Prediction> predictions(DbSettings db, Keys keys) {
+        return sink(UPSERT_PREDICTIONS, db, keys);
     }
 
     /** Records the gap in front of each candle whose {@code missingBefore} is positive. */
-    public static Sink<Candle> gaps(DbSettings db) {
-        return sink(INSERT_GAPS, db);
+    public static Sink<Candle> gaps(DbSettings db, Keys keys) {
+        return sink(INSERT_GAPS, db, keys);
+    }
+
+    /** Whether any candle, gap or prediction is filed under {@code exchange} (a backtest's label, say). */
+    public static boolean anyRowFiledUnder(Connection c, String exchange) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM candles WHERE exchange = ?)"
+                + " OR EXISTS (SELECT 1 FROM predictions WHERE exchange = ?)"
+                + " OR EXISTS (SELECT 1 FROM candle_gaps WHERE exchange = ?)")) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setString(i, exchange);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /**
@@ -95,8 +130,8 @@ public final class PostgresSinks {
     /** Rows per statement: a backtest's statement triggers fire once per this many rows. */
     static final int BATCH_ROWS = 500;
 
-    private static <T> Sink<T> sink(BatchStatement<T> statement, DbSettings db) {
-        return new FailoverSafeJdbcSink<>(statement, connection(db), BATCH_ROWS, FLUSH_DELAY_MS);
+    private static <T> Sink<T> sink(BatchStatement<T> statement, DbSettings db, Keys keys) {
+        return new FailoverSafeJdbcSink<>(statement, connection(db), BATCH_ROWS, FLUSH_DELAY_MS, keys == Keys.NEW);
     }
 
     private static JdbcConnectionOptions connection(DbSettings db) {

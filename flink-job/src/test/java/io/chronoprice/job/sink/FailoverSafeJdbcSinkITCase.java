@@ -21,6 +21,7 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -58,7 +59,7 @@ class FailoverSafeJdbcSinkITCase {
 
     @Test
     void everyRowIsWrittenByTheCheckpointBarrierAndOnceOnly() throws Exception {
-        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
+        try (var harness = harness(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST))) {
             harness.open();
             for (Candle c : CANDLES) {
                 harness.processElement(new StreamRecord<>(c));
@@ -75,21 +76,77 @@ class FailoverSafeJdbcSinkITCase {
     void aFullBatchIsWrittenAtOnceAsOneStatement() throws Exception {
         List<Candle> day = DemoData.binance("BTCUSDT");
         assertThat(day).hasSizeGreaterThan(PostgresSinks.BATCH_ROWS);
-        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
-            countInsertStatements();
+        try (var harness = harness(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST))) {
+            countStatements();
             harness.open();
             for (Candle c : day.subList(0, PostgresSinks.BATCH_ROWS + 1)) {
                 harness.processElement(new StreamRecord<>(c));
             }
 
             assertThat(count()).as("the full batch, not the row after it").isEqualTo(PostgresSinks.BATCH_ROWS);
-            assertThat(insertStatements()).as("one statement for the batch").isEqualTo(1);
+            assertThat(statements("INSERT")).as("one statement for the batch").isEqualTo(1);
         }
+    }
+
+    /**
+     * PostgreSQL fires a table's statement-level UPDATE triggers for every {@code INSERT ... ON CONFLICT DO UPDATE},
+     * whether or not a row conflicted: a statement that fires none was a plain insert.
+     */
+    @Test
+    void newKeysAreInsertedInTheFirstAttemptAndUpsertedByARestoredOne() throws Exception {
+        Sink<Candle> sink = PostgresSinks.candles(db.writer(), PostgresSinks.Keys.NEW);
+        countStatements();
+        OperatorSubtaskState checkpoint;
+        try (var first = harness(sink)) {
+            first.open();
+            first.processElement(new StreamRecord<>(CANDLES.get(0)));
+            first.prepareSnapshotPreBarrier(1);
+            checkpoint = first.snapshot(1, 1);
+            first.processElement(new StreamRecord<>(CANDLES.get(1)));
+            first.prepareSnapshotPreBarrier(2);
+        }
+        assertThat(count()).isEqualTo(2);
+        assertThat(statements("INSERT")).isEqualTo(2);
+        assertThat(statements("UPDATE")).as("plain inserts").isZero();
+
+        // The restored attempt replays the row written after its checkpoint, as a restore from checkpoint 1 would.
+        Candle replayed = CANDLES.get(1);
+        Candle corrected = new Candle(
+                replayed.exchange(),
+                replayed.symbol(),
+                replayed.interval(),
+                replayed.openTimeMs(),
+                replayed.open(),
+                replayed.high(),
+                replayed.low(),
+                replayed.close() + 1,
+                replayed.volume(),
+                replayed.missingBefore());
+        try (var restored = harness(sink)) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement(new StreamRecord<>(corrected));
+            restored.prepareSnapshotPreBarrier(2);
+        }
+        assertThat(count()).isEqualTo(2);
+        assertThat(statements("UPDATE")).as("an upsert").isEqualTo(1);
+        assertThat(close(corrected.openTimeMs())).isEqualTo(corrected.close());
+    }
+
+    @Test
+    void keysThatMayExistAreUpsertedFromTheFirstAttempt() throws Exception {
+        countStatements();
+        try (var harness = harness(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST))) {
+            harness.open();
+            harness.processElement(new StreamRecord<>(CANDLES.get(0)));
+            harness.prepareSnapshotPreBarrier(1);
+        }
+        assertThat(statements("UPDATE")).isEqualTo(1);
     }
 
     @Test
     void aBufferedRowIsWrittenOnceTheFlushDelayHasPassedAndNoTimerWaitsOnAnEmptyBuffer() throws Exception {
-        try (var harness = harness(PostgresSinks.candles(db.writer()))) {
+        try (var harness = harness(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST))) {
             harness.open();
             harness.setProcessingTime(1_000);
             assertThat(harness.getProcessingTimeService().getNumActiveTimers()).isZero();
@@ -111,7 +168,7 @@ class FailoverSafeJdbcSinkITCase {
 
     @Test
     void closingWhilePostgresIsGoneDoesNotThrowWhereTheConnectorsWriterDoes() throws Exception {
-        var safe = harness(PostgresSinks.candles(db.writer()));
+        var safe = harness(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST));
         var plain = harness(plainConnectorSink(db.writer()));
         safe.open();
         plain.open();
@@ -130,7 +187,8 @@ class FailoverSafeJdbcSinkITCase {
 
     @Test
     void theSinkHasNoCommitterSoFlinkAddsNoCommitterOperator() {
-        assertThat(PostgresSinks.candles(db.writer())).isNotInstanceOf(SupportsCommitter.class);
+        assertThat(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST))
+                .isNotInstanceOf(SupportsCommitter.class);
         assertThat(plainConnectorSink(db.writer())).isInstanceOf(SupportsCommitter.class);
     }
 
@@ -159,21 +217,41 @@ class FailoverSafeJdbcSinkITCase {
                         .build());
     }
 
-    private void countInsertStatements() throws Exception {
+    private void countStatements() throws Exception {
         try (Connection c = DriverManager.getConnection(
                         db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
                 var st = c.createStatement()) {
-            st.execute("CREATE TABLE test_candle_inserts (at timestamptz NOT NULL DEFAULT clock_timestamp())");
-            st.execute("CREATE FUNCTION test_count_insert() RETURNS trigger LANGUAGE plpgsql AS"
-                    + " $$ BEGIN INSERT INTO test_candle_inserts DEFAULT VALUES; RETURN NULL; END $$");
-            st.execute("CREATE TRIGGER test_count_inserts AFTER INSERT ON candles"
-                    + " FOR EACH STATEMENT EXECUTE FUNCTION test_count_insert()");
+            st.execute("CREATE TABLE test_candle_statements (op text NOT NULL)");
+            st.execute("CREATE FUNCTION test_count_statement() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN INSERT INTO test_candle_statements VALUES (TG_OP); RETURN NULL; END $$");
+            st.execute("CREATE TRIGGER test_count_statements AFTER INSERT OR UPDATE ON candles"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION test_count_statement()");
         }
     }
 
-    /** INSERT statements on candles so far, counted by a statement trigger of the test's own. */
-    private long insertStatements() throws Exception {
-        return rows("test_candle_inserts");
+    /** Statements on candles so far that fired its statement triggers for {@code op}, counted by one of our own. */
+    private long statements(String op) throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                var ps = c.prepareStatement("SELECT count(*) FROM test_candle_statements WHERE op = ?")) {
+            ps.setString(1, op);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private double close(long openTimeMs) throws Exception {
+        try (Connection c = DriverManager.getConnection(
+                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
+                var ps = c.prepareStatement("SELECT close FROM candles WHERE open_time = to_timestamp(? / 1000.0)")) {
+            ps.setLong(1, openTimeMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        }
     }
 
     private long count() throws Exception {

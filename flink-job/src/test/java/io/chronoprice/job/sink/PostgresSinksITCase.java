@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -64,12 +65,12 @@ class PostgresSinksITCase {
     void candlesLandColumnForColumnAndAReplayOverwritesThem() throws Exception {
         Candle first = new Candle("sinktest", "BTCUSDT", "1m", OPEN, 0.1 + 0.2, 1e-9 + 1, 1e-9, 0.7, 1234.5678, 0);
         Candle second = new Candle("sinktest", "BTCUSDT", "1m", OPEN + MINUTE, 3, 4, 2, 3.5, 0, 0);
-        write(PostgresSinks.candles(db.writer()), Candle.class, List.of(first, second));
+        write(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST), Candle.class, List.of(first, second));
 
         assertThat(candles()).containsExactly(first, second);
 
         Candle corrected = new Candle("sinktest", "BTCUSDT", "1m", OPEN, 5, 6, 4, 5.5, 7, 0);
-        write(PostgresSinks.candles(db.writer()), Candle.class, List.of(corrected));
+        write(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.MAY_EXIST), Candle.class, List.of(corrected));
 
         assertThat(candles()).containsExactly(corrected, second);
     }
@@ -77,12 +78,15 @@ class PostgresSinksITCase {
     @Test
     void predictionsLandColumnForColumnAndAReplayKeepsTheirFirstWriteTime() throws Exception {
         Prediction p = prediction(OPEN + 5 * MINUTE, 101.25, OPEN - 7);
-        write(PostgresSinks.predictions(db.writer()), Prediction.class, List.of(p));
+        write(PostgresSinks.predictions(db.writer(), PostgresSinks.Keys.MAY_EXIST), Prediction.class, List.of(p));
 
         assertThat(predictions()).containsExactly(p);
 
         Prediction replayed = prediction(OPEN + 5 * MINUTE, 99.5, OPEN + 60_000);
-        write(PostgresSinks.predictions(db.writer()), Prediction.class, List.of(replayed));
+        write(
+                PostgresSinks.predictions(db.writer(), PostgresSinks.Keys.MAY_EXIST),
+                Prediction.class,
+                List.of(replayed));
 
         assertThat(predictions()).containsExactly(prediction(OPEN + 5 * MINUTE, 99.5, p.createdAtMs()));
     }
@@ -90,8 +94,8 @@ class PostgresSinksITCase {
     @Test
     void aGapIsRecordedOnceWithTheLastCandleBeforeIt() throws Exception {
         Candle afterGap = new Candle("sinktest-gaps", "ETHUSDT", "1m", OPEN + 10 * MINUTE, 3, 4, 2, 3.5, 1, 3);
-        write(PostgresSinks.gaps(db.writer()), Candle.class, List.of(afterGap));
-        write(PostgresSinks.gaps(db.writer()), Candle.class, List.of(afterGap));
+        write(PostgresSinks.gaps(db.writer(), PostgresSinks.Keys.MAY_EXIST), Candle.class, List.of(afterGap));
+        write(PostgresSinks.gaps(db.writer(), PostgresSinks.Keys.MAY_EXIST), Candle.class, List.of(afterGap));
 
         try (Connection c = connect();
                 ResultSet rs = c.createStatement()
@@ -105,9 +109,36 @@ class PostgresSinksITCase {
         }
     }
 
+    /** A new label's first attempt inserts instead of upserting; the rows are the same. */
+    @Test
+    void rowsOfANewLabelLandAsUpsertedOnesDoAndTheLabelThenHasRows() throws Exception {
+        Candle candle = new Candle("sinktest-new", "BTCUSDT", "1m", OPEN, 0.1 + 0.2, 1e-9 + 1, 1e-9, 0.7, 1.5, 0);
+        Candle afterGap = new Candle("sinktest-new-gap", "BTCUSDT", "1m", OPEN + 9 * MINUTE, 3, 4, 2, 3.5, 1, 2);
+        Prediction p = prediction("sinktest-new-forecast", OPEN + 5 * MINUTE, 101.25, OPEN - 7);
+        try (Connection c = connect()) {
+            for (String label : List.of("sinktest-new", "sinktest-new-gap", "sinktest-new-forecast")) {
+                assertThat(PostgresSinks.anyRowFiledUnder(c, label)).as(label).isFalse();
+            }
+
+            write(PostgresSinks.candles(db.writer(), PostgresSinks.Keys.NEW), Candle.class, List.of(candle));
+            write(PostgresSinks.gaps(db.writer(), PostgresSinks.Keys.NEW), Candle.class, List.of(afterGap));
+            write(PostgresSinks.predictions(db.writer(), PostgresSinks.Keys.NEW), Prediction.class, List.of(p));
+
+            assertThat(candles("sinktest-new")).containsExactly(candle);
+            assertThat(predictions("sinktest-new-forecast")).containsExactly(p);
+            for (String label : List.of("sinktest-new", "sinktest-new-gap", "sinktest-new-forecast")) {
+                assertThat(PostgresSinks.anyRowFiledUnder(c, label)).as(label).isTrue();
+            }
+        }
+    }
+
     private static Prediction prediction(long target, double predicted, long createdAt) {
+        return prediction("sinktest", target, predicted, createdAt);
+    }
+
+    private static Prediction prediction(String exchange, long target, double predicted, long createdAt) {
         return new Prediction(
-                "sinktest",
+                exchange,
                 "BTCUSDT",
                 "1m",
                 target,
@@ -142,11 +173,17 @@ class PostgresSinksITCase {
     }
 
     private static List<Candle> candles() throws SQLException {
+        return candles("sinktest");
+    }
+
+    private static List<Candle> candles(String exchange) throws SQLException {
         List<Candle> candles = new ArrayList<>();
         try (Connection c = connect();
-                ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT exchange, symbol, interval, open_time, open, high, low, close, volume"
-                                + " FROM candles WHERE exchange = 'sinktest' ORDER BY open_time")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT exchange, symbol, interval, open_time, open, high, low, close, volume"
+                                + " FROM candles WHERE exchange = ? ORDER BY open_time")) {
+            ps.setString(1, exchange);
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 candles.add(new Candle(
                         rs.getString(1),
@@ -165,14 +202,19 @@ class PostgresSinksITCase {
     }
 
     private static List<Prediction> predictions() throws SQLException {
+        return predictions("sinktest");
+    }
+
+    private static List<Prediction> predictions(String exchange) throws SQLException {
         List<Prediction> predictions = new ArrayList<>();
         try (Connection c = connect();
-                ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT exchange, symbol, interval, target_open_time, model_version,"
-                                + " predicted_close, lower_close, upper_close, naive_close, window_end_open_time,"
-                                + " created_at, raw_predicted_close, raw_lower_close, raw_upper_close, guard_weight,"
-                                + " calibration_lower, calibration_upper, window_scale, rolling_sigma, ewma_sigma"
-                                + " FROM predictions WHERE exchange = 'sinktest' ORDER BY target_open_time")) {
+                PreparedStatement ps = c.prepareStatement("SELECT exchange, symbol, interval, target_open_time,"
+                        + " model_version, predicted_close, lower_close, upper_close, naive_close,"
+                        + " window_end_open_time, created_at, raw_predicted_close, raw_lower_close, raw_upper_close,"
+                        + " guard_weight, calibration_lower, calibration_upper, window_scale, rolling_sigma, ewma_sigma"
+                        + " FROM predictions WHERE exchange = ? ORDER BY target_open_time")) {
+            ps.setString(1, exchange);
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 predictions.add(new Prediction(
                         rs.getString(1),
