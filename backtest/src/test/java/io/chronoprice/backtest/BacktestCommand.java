@@ -1,12 +1,18 @@
 package io.chronoprice.backtest;
 
+import io.chronoprice.db.DbSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.stream.Stream;
 
-/** How the backtest ITCases run the command: its flags, and what it prints. */
+/** How the backtest ITCases run the command: its flags, what it prints, and what it stored. */
 final class BacktestCommand {
 
     private BacktestCommand() {}
@@ -43,5 +49,22 @@ final class BacktestCommand {
             System.setOut(stdout);
         }
         return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The candles and forecasts a run stored under {@code label}. */
+    record Stored(int candles, int predictions) {}
+
+    static Stored stored(DbSettings writer, String label) throws SQLException {
+        String exchange = "binance@" + label;
+        try (Connection c = DriverManager.getConnection(writer.jdbcUrl(), writer.user(), writer.password());
+                PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM candles WHERE exchange = ?),"
+                        + " (SELECT count(*) FROM predictions WHERE exchange = ?)")) {
+            ps.setString(1, exchange);
+            ps.setString(2, exchange);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Stored(rs.getInt(1), rs.getInt(2));
+            }
+        }
     }
 }

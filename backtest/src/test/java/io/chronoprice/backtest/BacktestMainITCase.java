@@ -75,17 +75,8 @@ class BacktestMainITCase {
                     .isZero();
             assertThat(after[1] - before[1]).as("candle rows it updated").isEqualTo(candles);
             assertThat(metrics(second)).isEqualTo(metrics(first)).contains("| BTCUSDT | 40 |");
-            try (Connection c = DriverManager.getConnection(
-                            db.writer().jdbcUrl(),
-                            db.writer().user(),
-                            db.writer().password());
-                    ResultSet rs = c.createStatement()
-                            .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@again'),"
-                                    + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@again')")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(candles);
-                assertThat(rs.getInt(2)).isEqualTo(candles - 59);
-            }
+            assertThat(BacktestCommand.stored(db.writer(), "again"))
+                    .isEqualTo(new BacktestCommand.Stored(candles, candles - 59));
         }
     }
 

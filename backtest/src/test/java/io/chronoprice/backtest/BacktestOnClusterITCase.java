@@ -12,9 +12,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,15 +75,8 @@ class BacktestOnClusterITCase {
         String report = BacktestCommand.printedBy(() -> BacktestMain.run(options(data, "on-cluster", address)));
 
         assertThat(report).contains("on the cluster at " + address).contains("| BTCUSDT | 140 |");
-        try (Connection c = DriverManager.getConnection(
-                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
-                ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT (SELECT count(*) FROM candles WHERE exchange = 'binance@on-cluster'),"
-                                + " (SELECT count(*) FROM predictions WHERE exchange = 'binance@on-cluster')")) {
-            rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(candles);
-            assertThat(rs.getInt(2)).isEqualTo(candles - 59);
-        }
+        assertThat(BacktestCommand.stored(db.writer(), "on-cluster"))
+                .isEqualTo(new BacktestCommand.Stored(candles, candles - 59));
         assertThat(state("on-cluster")).isEqualTo(JobStatus.FINISHED);
     }
 

@@ -231,25 +231,22 @@ class FailoverSafeJdbcSinkITCase {
 
     /** Statements on candles so far that fired its statement triggers for {@code op}, counted by one of our own. */
     private long statements(String op) throws Exception {
-        try (Connection c = DriverManager.getConnection(
-                        db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
-                var ps = c.prepareStatement("SELECT count(*) FROM test_candle_statements WHERE op = ?")) {
-            ps.setString(1, op);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return ((Number) value("SELECT count(*) FROM test_candle_statements WHERE op = ?", op)).longValue();
     }
 
     private double close(long openTimeMs) throws Exception {
+        return (Double) value("SELECT close FROM candles WHERE open_time = to_timestamp(? / 1000.0)", openTimeMs);
+    }
+
+    /** The one value {@code sql} selects with {@code parameter}. */
+    private Object value(String sql, Object parameter) throws Exception {
         try (Connection c = DriverManager.getConnection(
                         db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
-                var ps = c.prepareStatement("SELECT close FROM candles WHERE open_time = to_timestamp(? / 1000.0)")) {
-            ps.setLong(1, openTimeMs);
+                var ps = c.prepareStatement(sql)) {
+            ps.setObject(1, parameter);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getDouble(1);
+                return rs.getObject(1);
             }
         }
     }
