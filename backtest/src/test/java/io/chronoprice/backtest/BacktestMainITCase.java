@@ -1,6 +1,7 @@
 package io.chronoprice.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chronoprice.db.EmbeddedDatabase;
 import io.chronoprice.job.DemoSlice;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,9 +89,23 @@ class BacktestMainITCase {
 
     /**
      * Rows inserted into the candles' partitions so far and rows updated, as PostgreSQL's statistics count them:
-     * inserts of a statement that failed count too.
+     * inserts of a statement that failed count too. A backend adds its counts as it exits, a moment after the run
+     * closed its connection, so the counts are read until two readings agree.
      */
-    private static long[] candleTuples(EmbeddedDatabase db) throws Exception {
+    private static long[] candleTuples(EmbeddedDatabase db) {
+        long[][] last = {null};
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    long[] now = readCandleTuples(db);
+                    boolean settled = Arrays.equals(now, last[0]);
+                    last[0] = now;
+                    return settled;
+                });
+        return last[0];
+    }
+
+    private static long[] readCandleTuples(EmbeddedDatabase db) throws Exception {
         try (Connection c = DriverManager.getConnection(
                         db.writer().jdbcUrl(), db.writer().user(), db.writer().password());
                 ResultSet rs = c.createStatement()
