@@ -1,5 +1,6 @@
 package io.chronoprice.backtest;
 
+import io.chronoprice.common.series.SeriesId;
 import io.chronoprice.db.DbSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,7 +56,7 @@ final class BacktestCommand {
     record Stored(int candles, int predictions) {}
 
     static Stored stored(DbSettings writer, String label) throws SQLException {
-        String exchange = "binance@" + label;
+        String exchange = SeriesId.backtestExchange("binance", label);
         try (Connection c = DriverManager.getConnection(writer.jdbcUrl(), writer.user(), writer.password());
                 PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM candles WHERE exchange = ?),"
                         + " (SELECT count(*) FROM predictions WHERE exchange = ?)")) {
